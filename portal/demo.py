@@ -1,0 +1,144 @@
+"""Demo data for a newcomer: regions, one organisation of each kind, and accounts for each role.
+
+Idempotent: running it again adds only what is missing. Every account shares one demo password,
+printed by ``kuangcai demo``; never run this against a production database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.domain import accounts
+from portal.models import (
+    CollectorType,
+    Organisation,
+    OrgKind,
+    Position,
+    Region,
+    RegionLevel,
+    SupplierKind,
+    User,
+)
+from seals.uscc import check_digit
+
+DEMO_PASSWORD = "Kuangcai@2026"
+
+REGIONS = [
+    ("150000", "内蒙古自治区", None),
+    ("150100", "呼和浩特市", "150000"),
+    ("150200", "包头市", "150000"),
+    ("410000", "河南省", None),
+    ("410100", "郑州市", "410000"),
+    ("350000", "福建省", None),
+    ("350100", "福州市", "350000"),
+]
+
+
+def demo_uscc(authority_and_type: str, region: str, serial: int) -> str:
+    first17 = f"{authority_and_type}{region}{serial:09d}"
+    return first17 + check_digit(first17)
+
+
+@dataclass(frozen=True)
+class DemoOrg:
+    key: str
+    name: str
+    kind: OrgKind
+    region: str
+    uscc: str
+    collector_type: CollectorType | None = None
+    supplier_kind: SupplierKind | None = None
+    address: str = ""
+    contact: str = ""
+    phone: str = ""
+
+
+ORGS = [
+    DemoOrg("nmg_centre", "内蒙古自治区政府采购中心", OrgKind.collector, "150000",
+            demo_uscc("12", "150000", 11), CollectorType.central_agency,
+            address="呼和浩特市赛罕区敕勒川大街1号", contact="王丽", phone="0471-6600001"),
+    DemoOrg("nmg_edu", "内蒙古自治区教育厅", OrgKind.collector, "150000",
+            demo_uscc("11", "150000", 12), CollectorType.supervising_unit,
+            address="呼和浩特市新城区新华大街63号", contact="高峰", phone="0471-6600002"),
+    DemoOrg("zhongzi", "内蒙古中咨招标代理有限公司", OrgKind.agency, "150100",
+            demo_uscc("91", "150100", 21), address="呼和浩特市回民区中山西路8号",
+            contact="李娜", phone="0471-6900003"),
+    DemoOrg("hhht_no1", "呼和浩特市第一中学", OrgKind.purchaser, "150100",
+            demo_uscc("12", "150100", 31), address="呼和浩特市新城区东风路12号",
+            contact="刘洋", phone="0471-6900004"),
+    DemoOrg("baotou_hosp", "包头市中心医院", OrgKind.purchaser, "150200",
+            demo_uscc("12", "150200", 32), address="包头市东河区环城路61号",
+            contact="马红", phone="0472-6900005"),
+    DemoOrg("beifang", "北方信创计算机有限公司", OrgKind.supplier, "150100",
+            demo_uscc("91", "150100", 41), supplier_kind=SupplierKind.manufacturer,
+            address="呼和浩特市金桥开发区腾飞路5号", contact="孙伟", phone="0471-6900006"),
+    DemoOrg("mengxun", "内蒙古蒙讯科技有限公司", OrgKind.supplier, "150200",
+            demo_uscc("91", "150200", 42), supplier_kind=SupplierKind.reseller,
+            address="包头市昆都仑区钢铁大街21号", contact="郭敏", phone="0472-6900007"),
+    DemoOrg("jiean", "呼和浩特市洁安物业服务有限公司", OrgKind.supplier, "150100",
+            demo_uscc("91", "150100", 43), supplier_kind=SupplierKind.service_provider,
+            address="呼和浩特市赛罕区大学东街9号", contact="韩梅", phone="0471-6900008"),
+    DemoOrg("nmg_finance", "内蒙古自治区财政厅", OrgKind.regulator, "150000",
+            demo_uscc("11", "150000", 51), address="呼和浩特市新城区北垣东街1号",
+            contact="周敏", phone="0471-6900009"),
+    DemoOrg("henan_centre", "河南省政府采购中心", OrgKind.collector, "410000",
+            demo_uscc("12", "410000", 61), CollectorType.central_agency,
+            address="郑州市郑东新区民生路1号", contact="杜娟", phone="0371-6500010"),
+]
+
+C, R, E = Position.clerk, Position.reviewer, Position.expert
+
+ACCOUNTS = [
+    # username, display name, org key, positions
+    ("zj_clerk", "王丽", "nmg_centre", {C}),
+    ("zj_reviewer", "张强", "nmg_centre", {R}),
+    ("zg_clerk", "高峰", "nmg_edu", {C}),
+    ("zg_reviewer", "白雪", "nmg_edu", {R}),
+    ("dl_clerk", "李娜", "zhongzi", {C}),
+    ("dl_reviewer", "赵磊", "zhongzi", {R}),
+    ("cg_clerk", "刘洋", "hhht_no1", {C}),
+    ("cg_reviewer", "陈静", "hhht_no1", {R}),
+    ("gys_mfr", "孙伟", "beifang", {C, R}),
+    ("gys_reseller", "郭敏", "mengxun", {C, R}),
+    ("gys_service", "韩梅", "jiean", {C, R}),
+    ("cz_reviewer", "周敏", "nmg_finance", {R}),
+    ("expert_wu", "吴刚", "nmg_finance", {E}),
+    ("hn_clerk", "杜娟", "henan_centre", {C}),
+]
+
+
+def seed(db: Session, hasher: PasswordHasher) -> list[tuple[str, str, str]]:
+    """Create what is missing and commit; return (username, org, positions) for every account."""
+    regions = {r.code: r for r in db.scalars(select(Region))}
+    for code, name, parent in REGIONS:
+        if code not in regions:
+            level = RegionLevel.city if parent else RegionLevel.province
+            regions[code] = Region(code=code, name=name, level=level, parent=regions.get(parent))
+            db.add(regions[code])
+    db.flush()
+
+    orgs = {o.uscc: o for o in db.scalars(select(Organisation))}
+    by_key: dict[str, Organisation] = {}
+    for spec in ORGS:
+        by_key[spec.key] = orgs.get(spec.uscc) or accounts.create_organisation(
+            db, actor=None, name=spec.name, uscc=spec.uscc, kind=spec.kind,
+            region=regions[spec.region], collector_type=spec.collector_type,
+            supplier_kind=spec.supplier_kind, address=spec.address, contact=spec.contact,
+            phone=spec.phone,
+        )
+
+    existing = set(db.scalars(select(User.username)))
+    listing = []
+    for username, display_name, org_key, positions in ACCOUNTS:
+        if username not in existing:
+            accounts.create_user(
+                db, actor=None, hasher=hasher, username=username, display_name=display_name,
+                password=DEMO_PASSWORD, org=by_key[org_key], positions=frozenset(positions),
+            )
+        listing.append((username, by_key[org_key].name, "、".join(sorted(positions))))
+    db.commit()
+    return listing

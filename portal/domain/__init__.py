@@ -1,0 +1,1 @@
+"""Domain commands, one module per aggregate: guards, state change and audit in one transaction."""

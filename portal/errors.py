@@ -1,0 +1,56 @@
+"""Error pages (full page or HTMX fragment) and the mapping of domain exceptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from portal.domain.errors import DomainError
+from portal.web import render
+
+TITLES = {
+    400: "请求有误",
+    403: "无权访问",
+    404: "页面不存在",
+    405: "请求方式不允许",
+    409: "操作冲突",
+    410: "该步骤已完成",
+    413: "上传文件过大",
+    429: "请求过于频繁",
+    500: "系统内部错误",
+}
+
+
+def error_page(status: int, message: str | None = None) -> Any:
+    title = _(TITLES.get(status, "出错了"))
+    return render("errors/error.html", status=status, code=status, title=title, message=message)
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Any:
+        code = exc.code or 500
+        if code == 429:
+            return error_page(429, _("操作过于频繁，请稍后再试。"))
+        return error_page(code)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError) -> Any:
+        return error_page(400, _("表单已过期或来源无法验证，请刷新页面后重新提交。"))
+
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError) -> Any:
+        return error_page(exc.status_code, exc.message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Any:
+        app.logger.exception("unhandled error")
+        try:
+            return error_page(500, _("请求未能完成，已记录错误。请稍后重试或联系管理员。"))
+        except Exception:  # the page itself failed: answer plainly rather than not at all
+            app.logger.exception("error page failed")
+            return Response("500 系统内部错误", status=500, mimetype="text/plain")

@@ -1,0 +1,22 @@
+"""SQLAlchemy models, one module per aggregate; importing this registers them all."""
+
+from portal.models.audit import AuditEvent, AuditHead
+from portal.models.base import Base, utcnow
+from portal.models.org import CollectorType, Organisation, OrgKind, Region, RegionLevel, SupplierKind
+from portal.models.user import Position, User, UserPosition
+
+__all__ = [
+    "AuditEvent",
+    "AuditHead",
+    "Base",
+    "CollectorType",
+    "OrgKind",
+    "Organisation",
+    "Position",
+    "Region",
+    "RegionLevel",
+    "SupplierKind",
+    "User",
+    "UserPosition",
+    "utcnow",
+]

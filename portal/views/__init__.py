@@ -1,0 +1,1 @@
+"""Blueprints by area: auth, main (home, 我的待办, language), health."""

