@@ -9,15 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from rq import Queue, SimpleWorker
+from rq import SimpleWorker
 
 
 class AppContextWorker(SimpleWorker):
     flask_app: Flask
 
-    def perform_job(self, job: Any, queue: Queue) -> bool:
+    def perform_job(self, *args: Any, **kwargs: Any) -> bool:
         with self.flask_app.app_context():
-            return super().perform_job(job, queue)
+            return super().perform_job(*args, **kwargs)
 
 
 def run(app: Flask, queue_names: tuple[str, ...], burst: bool = False) -> bool:

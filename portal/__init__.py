@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, session
 from flask_login import AnonymousUserMixin
 
 from portal import db, errors, policy, templating
@@ -22,9 +22,8 @@ def _select_locale() -> str:
 
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
-    if chosen in languages:
-        return str(chosen)
-    return request.accept_languages.best_match(languages) or languages[0]
+    # Chinese unless the user picked another language: the portal's working language.
+    return str(chosen) if chosen in languages else str(languages[0])
 
 
 def create_app(config: Config | None = None, **overrides: Any) -> Flask:

@@ -34,7 +34,9 @@ def serve(host: str, port: int, workers: int) -> None:
 
     config = load_config()
     if migrate.current_revision(config.DATABASE_URL) is None:
-        raise click.ClickException("数据库尚未初始化：请先运行 kuangcai db upgrade（演示数据：kuangcai demo）")
+        raise click.ClickException(
+            "数据库尚未初始化：请先运行 kuangcai db upgrade（演示数据：kuangcai demo）"
+        )
     embedded = None
     children: list[subprocess.Popen[bytes]] = []
     if not os.environ.get("REDIS_URL"):

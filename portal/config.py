@@ -80,6 +80,7 @@ class ProductionConfig(Config):
 
 
 class TestConfig(Config):
+    __test__ = False  # not a pytest test class
     TESTING = True
     # Cheap hashes keep the suite fast; production keeps the defaults above.
     ARGON2_TIME_COST = 1

@@ -117,7 +117,8 @@ def seed(db: Session, hasher: PasswordHasher) -> list[tuple[str, str, str]]:
     for code, name, parent in REGIONS:
         if code not in regions:
             level = RegionLevel.city if parent else RegionLevel.province
-            regions[code] = Region(code=code, name=name, level=level, parent=regions.get(parent))
+            parent_region = regions[parent] if parent else None
+            regions[code] = Region(code=code, name=name, level=level, parent=parent_region)
             db.add(regions[code])
     db.flush()
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, Response
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -13,20 +14,20 @@ from portal.domain.errors import DomainError
 from portal.web import render
 
 TITLES = {
-    400: "请求有误",
-    403: "无权访问",
-    404: "页面不存在",
-    405: "请求方式不允许",
-    409: "操作冲突",
-    410: "该步骤已完成",
-    413: "上传文件过大",
-    429: "请求过于频繁",
-    500: "系统内部错误",
+    400: _l("请求有误"),
+    403: _l("无权访问"),
+    404: _l("页面不存在"),
+    405: _l("请求方式不允许"),
+    409: _l("操作冲突"),
+    410: _l("该步骤已完成"),
+    413: _l("上传文件过大"),
+    429: _l("请求过于频繁"),
+    500: _l("系统内部错误"),
 }
 
 
 def error_page(status: int, message: str | None = None) -> Any:
-    title = _(TITLES.get(status, "出错了"))
+    title = str(TITLES.get(status, _("出错了")))
     return render("errors/error.html", status=status, code=status, title=title, message=message)
 
 

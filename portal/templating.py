@@ -6,15 +6,15 @@ from datetime import datetime
 
 from flask import Flask
 from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-POSITION_LABELS = {"clerk": "经办岗", "reviewer": "审核岗", "expert": "评审专家"}
+POSITION_LABELS = {"clerk": _l("经办岗"), "reviewer": _l("审核岗"), "expert": _l("评审专家")}
 ROLE_LABELS = {
-    "collector": "征集人",
-    "agency": "代理机构",
-    "purchaser": "采购人",
-    "supplier": "供应商",
-    "regulator": "财政部门",
+    "collector": _l("征集人"),
+    "agency": _l("代理机构"),
+    "purchaser": _l("采购人"),
+    "supplier": _l("供应商"),
+    "regulator": _l("财政部门"),
 }
 
 
@@ -23,11 +23,11 @@ def cn_datetime(value: datetime) -> str:
 
 
 def position_label(position: str) -> str:
-    return _(POSITION_LABELS.get(str(position), str(position)))
+    return str(POSITION_LABELS.get(str(position), position))
 
 
 def role_label(role: str) -> str:
-    return _(ROLE_LABELS.get(str(role), str(role)))
+    return str(ROLE_LABELS.get(str(role), role))
 
 
 def init_app(app: Flask) -> None:

