@@ -6,6 +6,8 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -17,6 +19,19 @@ def _app() -> Any:
     from portal import create_app
 
     return create_app()
+
+
+@contextmanager
+def _app_context() -> Iterator[Any]:
+    """An app context for a one-shot command; its database connections close afterwards."""
+    from portal import db
+
+    app = _app()
+    try:
+        with app.app_context():
+            yield app
+    finally:
+        db.dispose(app)
 
 
 @click.group()
@@ -77,8 +92,7 @@ def demo() -> None:
     from portal.demo import DEMO_PASSWORD, seed
     from portal.views.auth import hasher
 
-    app = _app()
-    with app.app_context():
+    with _app_context():
         listing = seed(db.session(), hasher())
     click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
     for username, org, positions in listing:
@@ -112,7 +126,7 @@ def verify() -> None:
     from portal import db
     from portal.domain.audit import verify_chain
 
-    with _app().app_context():
+    with _app_context():
         report = verify_chain(db.session())
     if report.ok:
         click.echo(f"审计链完整：共 {report.events} 条事件")

@@ -30,6 +30,11 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_close_session)
 
 
+def dispose(app: Flask) -> None:
+    """Close the pool's connections (one-shot commands and tests call this when done)."""
+    app.extensions[EXTENSION].kw["bind"].dispose()
+
+
 def engine() -> Engine:
     bind = current_app.extensions[EXTENSION].kw["bind"]
     assert isinstance(bind, Engine)

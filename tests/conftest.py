@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from portal import create_app
+from portal import db as portal_db
 from portal.config import TestConfig
 from portal.models import Base
 from tests.helpers import sign_in
@@ -71,12 +72,30 @@ def _empty_tables(url: str) -> None:
 
 
 @pytest.fixture
-def app(database_url: str, redis_url: str) -> Iterator[Any]:
+def make_app(database_url: str, redis_url: str) -> Iterator[Any]:
+    """A factory of test apps (overrides as keywords); their pools are closed afterwards."""
+    made: list[Any] = []
+
+    def make(**overrides: Any) -> Any:
+        settings = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, **overrides}
+        made.append(create_app(TestConfig(), **settings))
+        return made[-1]
+
+    yield make
+    for application in made:
+        portal_db.dispose(application)
+        redis = application.extensions.get("kuangcai.redis")
+        if redis is not None:
+            redis.close()
+
+
+@pytest.fixture
+def app(make_app: Any, database_url: str, redis_url: str) -> Iterator[Any]:
     from redis import Redis
 
-    Redis.from_url(redis_url).flushall()
-    application = create_app(TestConfig(), DATABASE_URL=database_url, REDIS_URL=redis_url)
-    yield application
+    with Redis.from_url(redis_url) as redis:
+        redis.flushall()
+    yield make_app()
     _empty_tables(database_url)
 
 

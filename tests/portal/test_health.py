@@ -9,8 +9,6 @@ import time
 
 import pytest
 
-from portal import create_app
-from portal.config import TestConfig
 
 pytestmark = pytest.mark.db
 
@@ -45,9 +43,8 @@ def test_health_sees_a_running_worker(app, database_url, redis_url) -> None:
         worker.wait(timeout=30)
 
 
-def test_health_reports_redis_down_with_503(database_url) -> None:
-    app = create_app(TestConfig(), DATABASE_URL=database_url,
-                     REDIS_URL="unix:///nonexistent/redis.sock")
+def test_health_reports_redis_down_with_503(make_app) -> None:
+    app = make_app(REDIS_URL="unix:///nonexistent/redis.sock")
     response = app.test_client().get("/healthz", headers={"Accept": "application/json"})
     assert response.status_code == 503
     assert response.get_json()["redis"]["ok"] is False

@@ -44,11 +44,8 @@ def test_403_page_in_both_forms(signed_in, headers) -> None:
 
 
 @pytest.mark.parametrize("headers", [{}, HX])
-def test_500_page_in_both_forms_hides_the_details(database_url, redis_url, headers) -> None:
-    from portal import create_app
-    from portal.config import TestConfig
-
-    app = create_app(TestConfig(), DATABASE_URL=database_url, REDIS_URL=redis_url)
+def test_500_page_in_both_forms_hides_the_details(make_app, headers) -> None:
+    app = make_app()
     boom = Blueprint("boom", __name__)
 
     @boom.get("/boom")
