@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, session
+from flask import Flask, has_request_context, session
 from flask_login import AnonymousUserMixin
 
-from portal import db, errors, policy, templating
+from portal import db, errors, policy, presenters, templating
 from portal.config import ROOT, Config, load_config
 from portal.extensions import babel, csrf, htmx, limiter, login_manager
 
@@ -21,7 +21,7 @@ def _select_locale() -> str:
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
-    chosen = session.get("lang")
+    chosen = session.get("lang") if has_request_context() else None
     # Chinese unless the user picked another language: the portal's working language.
     return str(chosen) if chosen in languages else str(languages[0])
 
@@ -38,6 +38,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
     db.init_app(app)
     templating.init_app(app)
+    presenters.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
@@ -58,9 +59,10 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
         return db.session().get(User, int(user_id))
 
-    from portal.views import auth, health, main, oversight
+    import portal.domain.document_todo  # noqa: F401  (registers the lifecycle's to-do source)
+    from portal.views import auth, documents, health, main, oversight
 
-    for blueprint in (auth.bp, main.bp, health.bp, oversight.bp):
+    for blueprint in (auth.bp, main.bp, health.bp, oversight.bp, documents.bp):
         app.register_blueprint(blueprint)
 
     policy.init_app(app)

@@ -8,6 +8,7 @@ from flask import Flask, Response
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from portal.domain.errors import DomainError
@@ -42,6 +43,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError) -> Any:
         return error_page(400, _("表单已过期或来源无法验证，请刷新页面后重新提交。"))
+
+    @app.errorhandler(StaleDataError)
+    def _stale(exc: StaleDataError) -> Any:
+        # Two people saved the same item at once; the later commit lost the race.
+        return error_page(409, _("该文书已被他人修改，请刷新页面查看最新内容后再操作。"))
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError) -> Any:

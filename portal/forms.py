@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length
+
+import documents
+from portal.domain.lifecycle import ROLE_NAMES, may_draft
+from portal.models import Organisation, OrgKind, User
 
 
 class LoginForm(FlaskForm):
@@ -19,3 +35,68 @@ class LoginForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for buttons that POST (logout)."""
+
+
+class VersionForm(FlaskForm):
+    """CSRF token plus the version the user saw, for optimistic locking."""
+
+    version = HiddenField()
+
+
+class ReturnForm(VersionForm):
+    reason = TextAreaField(
+        _l("退回原因"),
+        validators=[DataRequired(_l("退回时必须填写退回原因。")), Length(max=500)],
+    )
+
+
+PARTY_ROLES = [kind.value for kind in OrgKind]
+
+
+class NewDocumentForm(FlaskForm):
+    kind = SelectField(_l("文书种类"), validators=[InputRequired(_l("请选择文书种类"))])
+    title = StringField(
+        _l("标题"), validators=[DataRequired(_l("请填写文书标题")), Length(max=200)]
+    )
+    use_sample = BooleanField(_l("以示例数据开始（便于熟悉填写内容）"))
+    party_collector = SelectField(_l("征集人"), coerce=int, default=0)
+    party_agency = SelectField(_l("代理机构"), coerce=int, default=0)
+    party_purchaser = SelectField(_l("采购人"), coerce=int, default=0)
+    party_supplier = SelectField(_l("供应商"), coerce=int, default=0)
+    party_regulator = SelectField(_l("财政部门"), coerce=int, default=0)
+
+    @classmethod
+    def for_user(cls, user: User, db: Session) -> NewDocumentForm:
+        form = cls()
+        form.user = user
+        form.kind.choices = [("", _("请选择"))] + [
+            (k.code, k.title) for k in documents.all_kinds() if may_draft(user, k)
+        ]
+        form.orgs = {o.id: o for o in db.scalars(select(Organisation).order_by(Organisation.id))}
+        for role in PARTY_ROLES:
+            field = getattr(form, f"party_{role}")
+            field.choices = [(0, _("（不涉及）"))] + [
+                (o.id, o.name) for o in form.orgs.values() if o.kind.value == role
+            ]
+        return form
+
+    def needed_roles(self, kind: documents.Kind) -> list[str]:
+        roles = {*kind.reviewed_by, *kind.sealed_by} - {self.user.role.value, "expert"}
+        return sorted(roles)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        kind = documents.get_kind(self.kind.data)
+        missing = [role for role in self.needed_roles(kind)
+                   if not getattr(self, f"party_{role}").data]
+        for role in missing:
+            getattr(self, f"party_{role}").errors.append(
+                _("“%(kind)s”需要%(role)s参与审核或盖章，请选择。",
+                  kind=kind.title, role=_(ROLE_NAMES[role]))
+            )
+        return not missing
+
+    def chosen_parties(self, kind: documents.Kind) -> dict[str, Organisation]:
+        return {role: self.orgs[getattr(self, f"party_{role}").data]
+                for role in self.needed_roles(kind)}

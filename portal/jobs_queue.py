@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from redis import Redis
-from rq import Queue, Worker
+from rq import Callback, Queue, Retry, Worker
+from rq.job import Job, JobStatus
 
 EXTENSION = "kuangcai.redis"
 QUEUES = ("render", "default")
+PENDING = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
 def redis_connection() -> Redis:
@@ -36,3 +38,23 @@ def worker_states(heartbeat_seconds: int) -> list[str]:
         if beat is not None and beat.replace(tzinfo=beat.tzinfo or UTC) >= cutoff:
             alive.append(worker.name)
     return sorted(alive)
+
+
+def enqueue_render(revision_id: int) -> None:
+    """Queue the rendering of a revision; while its job is waiting or running, asking again
+    does nothing (the job id is derived from the revision)."""
+    job_id = f"render-{revision_id}"
+    existing = Job.fetch(job_id, connection=redis_connection()) if Job.exists(
+        job_id, connection=redis_connection()) else None
+    if existing is not None:
+        if existing.get_status() in PENDING:
+            return
+        existing.delete()
+    queue("render").enqueue(
+        "jobs.render.render_revision",
+        revision_id,
+        job_id=job_id,
+        retry=Retry(max=3, interval=[5, 30, 120]),
+        on_failure=Callback("jobs.render.mark_failed"),
+        failure_ttl=7 * 24 * 3600,
+    )

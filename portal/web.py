@@ -10,6 +10,7 @@ from jinja2_fragments.flask import render_block
 
 
 def render(template: str, status: int = 200, block: str = "content", **context: Any) -> Any:
+    """The whole page, or for an HTMX request the named block (``content`` by default)."""
     if request.htmx and not request.htmx.boosted:
         return render_block(template, block, **context), status
     return render_template(template, **context), status

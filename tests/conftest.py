@@ -100,10 +100,11 @@ def app(make_app: Any, database_url: str, redis_url: str) -> Iterator[Any]:
 
 
 @pytest.fixture
-def db(app: Any) -> Iterator[Any]:
-    from portal import db as portal_db
-
-    with app.app_context():
+def db(app: Any, make_app: Any) -> Iterator[Any]:
+    """A session for the test's own reads and domain calls, in the app context of a second
+    app on the same database: requests to ``app`` then get their own context, as in production
+    (sharing one would share ``g``, the signed-in user and the request's session)."""
+    with make_app().app_context():
         yield portal_db.session()
 
 

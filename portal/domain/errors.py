@@ -33,3 +33,9 @@ class Conflict(DomainError):
     """Someone else changed the item since it was read (optimistic locking)."""
 
     status_code = 409
+
+
+class StepFinished(DomainError):
+    """The step was already completed (a wizard page of a submitted document)."""
+
+    status_code = 410

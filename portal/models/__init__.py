@@ -2,6 +2,15 @@
 
 from portal.models.audit import AuditEvent, AuditHead
 from portal.models.base import Base, utcnow
+from portal.models.document import (
+    Decision,
+    Document,
+    DocumentParty,
+    DocumentStatus,
+    RenderStatus,
+    ReviewDecision,
+    Revision,
+)
 from portal.models.org import (
     CollectorType,
     Organisation,
@@ -13,6 +22,13 @@ from portal.models.org import (
 from portal.models.user import Position, User, UserPosition
 
 __all__ = [
+    "Decision",
+    "Document",
+    "DocumentParty",
+    "DocumentStatus",
+    "RenderStatus",
+    "ReviewDecision",
+    "Revision",
     "AuditEvent",
     "AuditHead",
     "Base",

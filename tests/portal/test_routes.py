@@ -1,23 +1,37 @@
 """Every registered route, walked with every demo role and anonymously.
 
 The matrix below is the expected answer written out by hand; adding a route without adding it
-here fails ``test_every_route_is_in_the_matrix``.
+here fails ``test_every_route_is_in_the_matrix``. Document routes act on a fresh requirements
+document of 内蒙古自治区政府采购中心, submitted and waiting for review, for each request.
 """
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+import documents
 from portal.demo import ACCOUNTS
+from portal.domain import lifecycle
+from portal.models import User
 from tests.helpers import csrf_token, sign_in
 
 pytestmark = pytest.mark.db
 
 ANONYMOUS = "anonymous"
-USERS = [ANONYMOUS] + [username for username, *_ in ACCOUNTS]
+SIGNED = [username for username, *_ in ACCOUNTS]
+USERS = [ANONYMOUS, *SIGNED]
+OWNERS = {"zj_clerk", "zj_reviewer"}  # the document's organisation
 
-# (method, path) -> (status for anonymous, status for every signed-in account, or a dict of
-# exceptions by username). 302 to the sign-in page is spelled "login".
+
+def owners(status: int | dict[str, int], others: int = 404) -> dict[str, int]:
+    """Status for the owning organisation's users (one for both, or per user); 404 elsewhere."""
+    return {u: (status[u] if isinstance(status, dict) else status) if u in OWNERS else others
+            for u in SIGNED}
+
+
+# (method, path) -> (anonymous, signed-in: one status for all or a dict by username).
+# "login" means 302 to the sign-in page.
 MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("GET", "/"): (200, 200),
     ("GET", "/login"): (200, 302),
@@ -27,18 +41,54 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("GET", "/lang/en"): (302, 302),
     ("GET", "/healthz"): (200, 200),
     ("GET", "/static/css/app.css"): (200, 200),
-    ("GET", "/oversight/audit"): ("login", {**{u: 403 for u in USERS}, "cz_reviewer": 200}),
+    ("GET", "/oversight/audit"): ("login", {**{u: 403 for u in SIGNED}, "cz_reviewer": 200}),
+    ("GET", "/documents"): ("login", 200),
+    ("GET", "/documents/new"): ("login", 200),
+    ("POST", "/documents/new"): ("login", 400),
+    ("GET", "/documents/{doc}"): ("login", owners(200)),
+    ("GET", "/documents/{doc}/steps/overview"): ("login", owners(410)),
+    ("POST", "/documents/{doc}/steps/overview"): ("login", owners(410)),
+    ("GET", "/documents/{doc}/check"): ("login", owners(410)),
+    ("POST", "/documents/{doc}/submit"): (
+        "login", owners({"zj_clerk": 409, "zj_reviewer": 403})),
+    ("POST", "/documents/{doc}/approve"): (
+        "login", owners({"zj_clerk": 403, "zj_reviewer": 302})),
+    ("POST", "/documents/{doc}/return"): (
+        "login", owners({"zj_clerk": 403, "zj_reviewer": 400})),
+    ("POST", "/documents/{doc}/reopen"): (
+        "login", owners({"zj_clerk": 409, "zj_reviewer": 403})),
+    ("POST", "/documents/{doc}/publish"): (
+        "login", owners({"zj_clerk": 409, "zj_reviewer": 403})),
+    ("GET", "/documents/{doc}/preview"): ("login", owners(200)),
+    ("GET", "/documents/revisions/{rev}/status"): ("login", owners(200)),
+    ("POST", "/documents/revisions/{rev}/render"): ("login", owners(302)),
+    ("GET", "/documents/revisions/{rev}.pdf"): ("login", 404),  # not rendered yet
+    ("GET", "/documents/revisions/{rev}.docx"): ("login", 404),
 }
 
 ENDPOINT_PATHS = {
-    "main.home": "/",
-    "auth.login": "/login",
-    "auth.logout": "/logout",
-    "main.todo": "/todo",
-    "main.set_language": "/lang/en",
-    "health.healthz": "/healthz",
-    "static": "/static/css/app.css",
-    "oversight.audit_trail": "/oversight/audit",
+    "main.home": ["/"],
+    "auth.login": ["/login"],
+    "auth.logout": ["/logout"],
+    "main.todo": ["/todo"],
+    "main.set_language": ["/lang/en"],
+    "health.healthz": ["/healthz"],
+    "static": ["/static/css/app.css"],
+    "oversight.audit_trail": ["/oversight/audit"],
+    "documents.index": ["/documents"],
+    "documents.new": ["/documents/new"],
+    "documents.show": ["/documents/{doc}"],
+    "documents.step": ["/documents/{doc}/steps/overview"],
+    "documents.check": ["/documents/{doc}/check"],
+    "documents.submit": ["/documents/{doc}/submit"],
+    "documents.approve": ["/documents/{doc}/approve"],
+    "documents.return_to_drafter": ["/documents/{doc}/return"],
+    "documents.reopen": ["/documents/{doc}/reopen"],
+    "documents.publish": ["/documents/{doc}/publish"],
+    "documents.preview": ["/documents/{doc}/preview"],
+    "documents.render_status": ["/documents/revisions/{rev}/status"],
+    "documents.rerender": ["/documents/revisions/{rev}/render"],
+    "documents.download": ["/documents/revisions/{rev}.pdf", "/documents/revisions/{rev}.docx"],
 }
 
 
@@ -47,25 +97,42 @@ def test_every_route_is_in_the_matrix(app) -> None:
     assert registered == set(ENDPOINT_PATHS), "add new routes to MATRIX and ENDPOINT_PATHS"
     for rule in app.url_map.iter_rules():
         for method in rule.methods - {"HEAD", "OPTIONS"}:
-            assert (method, ENDPOINT_PATHS[rule.endpoint]) in MATRIX, (method, rule.rule)
+            for path in ENDPOINT_PATHS[rule.endpoint]:
+                assert (method, path) in MATRIX, (method, rule.rule)
+
+
+def _submitted_requirements(db) -> tuple[int, int]:
+    clerk = db.scalar(select(User).where(User.username == "zj_clerk"))
+    kind = documents.get_kind("requirements")
+    doc = lifecycle.create_draft(db, clerk, kind.code, "路由矩阵", start_from=kind.sample())
+    revision = lifecycle.submit(db, clerk, doc, None)
+    return doc.id, revision.id
 
 
 @pytest.mark.parametrize("user", USERS)
-def test_route_matrix(demo, user: str) -> None:
-    for (method, path), (anonymous, signed) in MATRIX.items():
-        client = demo.test_client()
-        if user != ANONYMOUS:
-            assert sign_in(client, user).status_code == 302
+def test_route_matrix(demo, db, user: str) -> None:
+    client = demo.test_client()
+    if user != ANONYMOUS:
+        assert sign_in(client, user).status_code == 302
+    form_page = "/login" if user == ANONYMOUS else "/"
+    token = csrf_token(client.get(form_page).get_data(as_text=True))
+    for (method, template), (anonymous, signed) in MATRIX.items():
+        path = template
+        if "{" in template:
+            doc_id, revision_id = _submitted_requirements(db)
+            path = template.format(doc=doc_id, rev=revision_id)
         expected = anonymous if user == ANONYMOUS else signed
         if isinstance(expected, dict):
             expected = expected[user]
-        data = None
-        if method == "POST":
-            form_page = client.get("/login" if user == ANONYMOUS else "/")
-            data = {"csrf_token": csrf_token(form_page.get_data(as_text=True))}
+        data = {"csrf_token": token} if method == "POST" else None
         with client.open(path, method=method, data=data) as response:
+            got = response.status_code
             if expected == "login":
-                assert response.status_code == 302, (user, method, path)
+                assert got == 302, (user, method, path, got)
                 assert response.headers["Location"].startswith("/login?next="), (user, path)
             else:
-                assert response.status_code == expected, (user, method, path, response.status_code)
+                assert got == expected, (user, method, path, got)
+        if (method, template) == ("POST", "/logout"):  # signed out now: sign in again
+            if user != ANONYMOUS:
+                assert sign_in(client, user).status_code == 302
+            token = csrf_token(client.get(form_page).get_data(as_text=True))

@@ -1,0 +1,340 @@
+"""The one document lifecycle, driven by each kind's declaration.
+
+    draft ──submit──▶ in_review ──approve (each declared reviewer role in turn)──▶ approved
+      ▲                   │                                                           │
+      └────return(reason)─┘◀────────────────reopen (a new revision follows)──────────┘
+    approved ──seal (declared sealers in order)──▶ sealed ──publish──▶ published
+
+A kind with no reviewers is approved on submission; a kind with no sealers may be published
+once approved. Every command checks its guards, changes the state, writes the audit event and
+commits, all or nothing; a stale ``version`` is refused as a conflict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+import documents
+from portal import jobs_queue
+from portal.domain import audit
+from portal.domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    StepFinished,
+    TransitionNotAllowed,
+)
+from portal.models import (
+    Decision,
+    Document,
+    DocumentParty,
+    DocumentStatus,
+    Organisation,
+    Position,
+    RenderStatus,
+    ReviewDecision,
+    Revision,
+    User,
+)
+
+S = DocumentStatus
+
+# The transition table: (from, command) -> to. Guards that depend on the kind live in the
+# commands below; this table is what no command may step outside of.
+TRANSITIONS: dict[tuple[DocumentStatus, str], frozenset[DocumentStatus]] = {
+    (S.draft, "save"): frozenset({S.draft}),
+    (S.draft, "submit"): frozenset({S.in_review, S.approved}),
+    (S.in_review, "approve"): frozenset({S.in_review, S.approved}),
+    (S.in_review, "return"): frozenset({S.draft}),
+    (S.approved, "reopen"): frozenset({S.draft}),
+    (S.approved, "seal"): frozenset({S.approved, S.sealed}),
+    (S.approved, "publish"): frozenset({S.published}),
+    (S.sealed, "publish"): frozenset({S.published}),
+}
+
+COMMAND_NAMES = {
+    "save": "保存", "submit": "提交审核", "approve": "审核通过", "return": "退回",
+    "reopen": "重新编辑", "seal": "盖章", "publish": "发布",
+}
+
+MAX_REASON = 500
+
+
+class SubmissionInvalid(InvalidInput):
+    """The draft does not make a complete document; ``errors`` maps field paths to messages."""
+
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        super().__init__(_("文书尚有未填或填写有误的内容，请按提示修改后再提交。"))
+        self.errors = dict(errors)
+
+
+def _move(doc: Document, command: str, to: DocumentStatus) -> None:
+    allowed = TRANSITIONS.get((doc.status, command))
+    if allowed is None or to not in allowed:
+        raise TransitionNotAllowed(
+            _("当前状态下不能执行“%(action)s”。", action=_(COMMAND_NAMES[command]))
+        )
+    doc.status = to
+
+
+def _check_version(doc: Document, version: int | None) -> None:
+    if version is not None and version != doc.version:
+        raise Conflict(_("该文书已被他人修改，请刷新页面查看最新内容后再操作。"))
+
+
+def _require_clerk_of(actor: User, org_id: int | None) -> None:
+    if org_id is None or actor.org_id != org_id or Position.clerk not in actor.positions:
+        raise Forbidden(_("只有本单位经办岗可以办理此项。"))
+
+
+def _audit(db: Session, actor: User, doc: Document, action: str, before: object,
+           detail: dict[str, object] | None = None) -> None:
+    audit.record(db, actor=actor, action=f"document.{action}", subject_type="document",
+                 subject_id=doc.id, before=before, after=doc.status.value,
+                 detail={"kind": doc.kind, **(detail or {})})
+
+
+def kind_of(doc: Document) -> documents.Kind:
+    return documents.get_kind(doc.kind)
+
+
+def may_draft(user: User, kind: documents.Kind) -> bool:
+    return user.role.value in kind.drafted_by and Position.clerk in user.positions
+
+
+def can_view(user: User, doc: Document) -> bool:
+    return user.org_id == doc.owner_org_id or any(p.org_id == user.org_id for p in doc.parties)
+
+
+# ---- drafting ----------------------------------------------------------------------------
+
+def create_draft(db: Session, actor: User, kind_code: str, title: str,
+                 parties: Mapping[str, Organisation] | None = None,
+                 start_from: Mapping[str, Any] | None = None) -> Document:
+    kind = documents.get_kind(kind_code)
+    if not may_draft(actor, kind):
+        raise Forbidden(_("您的单位或岗位不能起草“%(kind)s”。", kind=kind.title))
+    title = title.strip()
+    if not title or len(title) > 200:
+        raise InvalidInput(_("请填写文书标题（不超过200字）。"))
+    doc = Document(kind=kind.code, title=title, owner_org_id=actor.org_id,
+                   region_code=actor.org.region.province.code, created_by_id=actor.id,
+                   draft_data=_pairs(documents.to_formdata(start_from or {})),
+                   draft_editor_ids=[actor.id])
+    doc.parties = [DocumentParty(role=actor.role.value, org_id=actor.org_id)]
+    for role, org in (parties or {}).items():
+        if role != actor.role.value:
+            doc.parties.append(DocumentParty(role=role, org_id=org.id))
+    db.add(doc)
+    db.flush()
+    _audit(db, actor, doc, "created", None, {"title": title})
+    db.commit()
+    return doc
+
+
+def _pairs(formdata: MultiDict[str, str]) -> list[list[str]]:
+    return [[key, value] for key, value in formdata.items(multi=True)]
+
+
+def require_editable(doc: Document) -> None:
+    if doc.status is not S.draft:
+        raise StepFinished(_("该文书已提交，不能再修改；如需修改请在审核通过后“重新编辑”。"))
+
+
+def draft_formdata(doc: Document) -> MultiDict[str, str]:
+    return MultiDict([(key, value) for key, value in doc.draft_data])
+
+
+def _belongs_to(key: str, names: Iterable[str]) -> bool:
+    return any(key == name or key.startswith(f"{name}-") for name in names)
+
+
+def save_step(db: Session, actor: User, doc: Document, version: int | None, step_slug: str,
+              formdata: MultiDict[str, str]) -> documents.StepResult:
+    """Keep exactly what was typed for this step, valid or not, and report its errors."""
+    require_editable(doc)
+    _check_version(doc, version)
+    _require_clerk_of(actor, doc.owner_org_id)
+    kind = kind_of(doc)
+    names = [field.name for field in kind.step(step_slug).form_class()]
+    posted = [[k, v] for k, v in formdata.items(multi=True) if _belongs_to(k, names)]
+    kept = [[k, v] for k, v in doc.draft_data if not _belongs_to(k, names)]
+    result = documents.validate_step(doc.kind, step_slug, MultiDict([(k, v) for k, v in posted]))
+    _move(doc, "save", S.draft)
+    doc.draft_data = kept + posted
+    if actor.id not in doc.draft_editor_ids:
+        doc.draft_editor_ids = [*doc.draft_editor_ids, actor.id]
+    _audit(db, actor, doc, "draft_saved", S.draft.value, {"step": step_slug})
+    db.commit()
+    return result
+
+
+def check_draft(doc: Document) -> dict[str, list[str]]:
+    """Every field error of the whole draft (empty when it can be submitted)."""
+    try:
+        documents.validate(doc.kind, draft_formdata(doc))
+    except documents.ValidationFailed as failed:
+        return dict(failed.errors)
+    return {}
+
+
+# ---- review ------------------------------------------------------------------------------
+
+def submit(db: Session, actor: User, doc: Document, version: int | None) -> Revision:
+    _check_version(doc, version)
+    _require_clerk_of(actor, doc.owner_org_id)
+    try:
+        validated = documents.validate(doc.kind, draft_formdata(doc))
+    except documents.ValidationFailed as failed:
+        raise SubmissionInvalid(failed.errors) from None
+    data = validated.to_json()
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    revision = Revision(
+        number=len(doc.revisions) + 1, data=data,
+        data_sha256=hashlib.sha256(canonical.encode()).hexdigest(),
+        submitted_by_id=actor.id, drafter_ids=sorted(set(doc.draft_editor_ids) | {actor.id}),
+    )
+    before = doc.status.value
+    doc.revisions.append(revision)
+    _move(doc, "submit", S.in_review if kind_of(doc).reviewed_by else S.approved)
+    doc.review_step, doc.returned_reason, doc.draft_editor_ids = 0, None, []
+    db.flush()
+    _audit(db, actor, doc, "submitted", before, {"revision": revision.number})
+    db.commit()
+    request_render(revision)
+    return revision
+
+
+def retry_render(db: Session, actor: User, revision: Revision) -> None:
+    """Queue a failed or lost rendering again (any party's user may ask)."""
+    if revision.render_status is RenderStatus.done:
+        raise TransitionNotAllowed(_("该版本已生成，无需重新生成。"))
+    revision.render_status, revision.render_error = RenderStatus.queued, None
+    audit.record(db, actor=actor, action="revision.render_requested", subject_type="revision",
+                 subject_id=revision.id)
+    db.commit()
+    request_render(revision)
+
+
+def request_render(revision: Revision) -> None:
+    """Queue the revision's rendering (again, after a failure); the job is idempotent."""
+    if revision.render_status is not RenderStatus.done:
+        jobs_queue.enqueue_render(revision.id)
+
+
+def reviewing_role(doc: Document) -> str | None:
+    roles = kind_of(doc).reviewed_by
+    if doc.status is not S.in_review or doc.review_step >= len(roles):
+        return None
+    return roles[doc.review_step]
+
+
+def may_review(user: User, doc: Document) -> bool:
+    role = reviewing_role(doc)
+    revision = doc.current_revision
+    return (
+        role is not None and revision is not None
+        and user.org_id == doc.party_org_id(role)
+        and Position.reviewer in user.positions
+        and user.id not in revision.drafter_ids
+    )
+
+
+def require_reviewer(actor: User, doc: Document) -> str:
+    role = reviewing_role(doc)
+    if role is None:
+        raise TransitionNotAllowed(_("该文书当前不在审核中。"))
+    revision = doc.current_revision
+    assert revision is not None
+    if actor.id in revision.drafter_ids:
+        raise Forbidden(_("起草人不能审核自己起草的文书。"))
+    if actor.org_id != doc.party_org_id(role) or Position.reviewer not in actor.positions:
+        raise Forbidden(_("只有%(role)s的审核岗可以审核此文书。", role=_(ROLE_NAMES[role])))
+    return role
+
+
+ROLE_NAMES = {"collector": "征集人", "agency": "代理机构", "purchaser": "采购人",
+              "supplier": "供应商", "regulator": "财政部门", "expert": "评审专家"}
+
+
+def approve(db: Session, actor: User, doc: Document, version: int | None) -> ReviewDecision:
+    _check_version(doc, version)
+    role = require_reviewer(actor, doc)
+    revision = doc.current_revision
+    assert revision is not None
+    decision = ReviewDecision(review_step=doc.review_step, role=role, reviewer_id=actor.id,
+                              reviewer_org_id=actor.org_id, decision=Decision.approved)
+    revision.decisions.append(decision)
+    last = doc.review_step + 1 >= len(kind_of(doc).reviewed_by)
+    _move(doc, "approve", S.approved if last else S.in_review)
+    doc.review_step += 0 if last else 1
+    _audit(db, actor, doc, "approved", S.in_review.value,
+           {"revision": revision.number, "role": role})
+    db.commit()
+    return decision
+
+
+def return_to_drafter(db: Session, actor: User, doc: Document, version: int | None,
+                      reason: str) -> ReviewDecision:
+    _check_version(doc, version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("退回时必须填写退回原因。"))
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(_("退回原因不能超过%(n)s字。", n=MAX_REASON))
+    role = require_reviewer(actor, doc)
+    revision = doc.current_revision
+    assert revision is not None
+    decision = ReviewDecision(review_step=doc.review_step, role=role, reviewer_id=actor.id,
+                              reviewer_org_id=actor.org_id, decision=Decision.returned,
+                              reason=reason)
+    revision.decisions.append(decision)
+    _move(doc, "return", S.draft)
+    doc.review_step, doc.returned_reason = 0, reason
+    _audit(db, actor, doc, "returned", S.in_review.value,
+           {"revision": revision.number, "reason": reason})
+    db.commit()
+    return decision
+
+
+def reopen(db: Session, actor: User, doc: Document, version: int | None) -> None:
+    """Edit an approved document: the draft starts from the last revision; seals never carry."""
+    _check_version(doc, version)
+    _require_clerk_of(actor, doc.owner_org_id)
+    revision = doc.current_revision
+    assert revision is not None
+    _move(doc, "reopen", S.draft)
+    doc.draft_data = _pairs(documents.to_formdata(revision.data))
+    doc.draft_editor_ids = [actor.id]
+    _audit(db, actor, doc, "reopened", S.approved.value, {"from_revision": revision.number})
+    db.commit()
+
+
+# ---- publishing --------------------------------------------------------------------------
+
+def may_publish(user: User, doc: Document) -> bool:
+    kind = kind_of(doc)
+    ready = doc.status is S.sealed or (doc.status is S.approved and not kind.sealed_by)
+    return (ready and kind.board_category is not None and user.org_id == doc.owner_org_id
+            and Position.clerk in user.positions)
+
+
+def publish(db: Session, actor: User, doc: Document, version: int | None) -> None:
+    _check_version(doc, version)
+    _require_clerk_of(actor, doc.owner_org_id)
+    kind = kind_of(doc)
+    if kind.board_category is None:
+        raise TransitionNotAllowed(_("“%(kind)s”不在公告栏发布。", kind=kind.title))
+    if doc.status is S.approved and kind.sealed_by:
+        raise TransitionNotAllowed(_("文书须按规定盖章后方可发布。"))
+    before = doc.status.value
+    _move(doc, "publish", S.published)
+    _audit(db, actor, doc, "published", before, {"board": kind.board_category})
+    db.commit()

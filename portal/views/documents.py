@@ -1,0 +1,235 @@
+"""Documents: the drafting wizard, check-your-answers, review, publishing and downloads.
+
+Views load through ``_load`` (404 when the user's organisation is not a party), call one
+lifecycle command and render or redirect; the lifecycle checks roles, positions and state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import NotFound
+
+import documents
+from portal import db, storage
+from portal.domain import lifecycle
+from portal.forms import NewDocumentForm, ReturnForm, VersionForm
+from portal.models import Document, DocumentParty, Revision
+from portal.policy import SIGNED_IN, access
+from portal.web import render
+
+bp = Blueprint("documents", __name__, url_prefix="/documents")
+
+
+def _load(document_id: int) -> Document:
+    doc = db.session().get(Document, document_id)
+    if doc is None or not lifecycle.can_view(current_user, doc):
+        raise NotFound()
+    return doc
+
+
+def _version() -> int | None:
+    return request.form.get("version", type=int)
+
+
+@bp.get("")
+@access(SIGNED_IN)
+def index() -> Any:
+    involved = select(DocumentParty.document_id).where(DocumentParty.org_id == current_user.org_id)
+    docs = db.session().scalars(
+        select(Document).where(or_(Document.owner_org_id == current_user.org_id,
+                                   Document.id.in_(involved)))
+        .order_by(Document.updated_at.desc()).limit(200)
+    ).all()
+    return render("drafting/index.html", docs=docs)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access(SIGNED_IN)
+def new() -> Any:
+    form = NewDocumentForm.for_user(current_user, db.session())
+    if not form.validate_on_submit():
+        return render("drafting/new.html", 400 if request.method == "POST" else 200, form=form)
+    kind = documents.get_kind(form.kind.data)
+    doc = lifecycle.create_draft(
+        db.session(), current_user, kind.code, form.title.data, form.chosen_parties(kind),
+        start_from=kind.sample() if form.use_sample.data else None,
+    )
+    return redirect(url_for(".step", document_id=doc.id, slug=kind.steps[0].slug))
+
+
+@bp.route("/<int:document_id>/steps/<slug>", methods=["GET", "POST"])
+@access(SIGNED_IN)
+def step(document_id: int, slug: str) -> Any:
+    doc = _load(document_id)
+    kind = lifecycle.kind_of(doc)
+    wizard_step = kind.step(slug) if slug in {s.slug for s in kind.steps} else None
+    if wizard_step is None:
+        raise NotFound()
+    lifecycle.require_editable(doc)
+    if request.method == "GET":
+        form = wizard_step.form_class(lifecycle.draft_formdata(doc))
+        return render("drafting/step.html", doc=doc, kind=kind, current=wizard_step, form=form)
+    posted = _without_removed_row(request.form)
+    result = lifecycle.save_step(db.session(), current_user, doc, _version(), slug, posted)
+    if "autosave" in request.form:
+        # Only the new version and a note go back; the preview reloads on the event.
+        return render_template("drafting/_autosaved.html", doc=doc), {"HX-Trigger": "draft-saved"}
+    if "add_row" in request.form:
+        getattr(result.form, request.form["add_row"]).append_entry()
+    elif result.ok and "next" in request.form:
+        return redirect(_after(kind, slug, doc))
+    status = 400 if not result.ok and "add_row" not in request.form else 200
+    return render("drafting/step.html", status, doc=doc, kind=kind, current=wizard_step,
+                  form=result.form, saved=result.ok)
+
+
+def _without_removed_row(form: MultiDict[str, str]) -> MultiDict[str, str]:
+    gone = form.get("remove_row")
+    if not gone:
+        return form
+    return MultiDict([(k, v) for k, v in form.items(multi=True) if not k.startswith(f"{gone}-")])
+
+
+def _after(kind: documents.Kind, slug: str, doc: Document) -> str:
+    slugs = [s.slug for s in kind.steps]
+    at = slugs.index(slug)
+    if at + 1 < len(slugs):
+        return url_for(".step", document_id=doc.id, slug=slugs[at + 1])
+    return url_for(".check", document_id=doc.id)
+
+
+@bp.get("/<int:document_id>/check")
+@access(SIGNED_IN)
+def check(document_id: int) -> Any:
+    doc = _load(document_id)
+    lifecycle.require_editable(doc)
+    return render("drafting/check.html", doc=doc, kind=lifecycle.kind_of(doc),
+                  errors=lifecycle.check_draft(doc), form=VersionForm(version=doc.version))
+
+
+@bp.post("/<int:document_id>/submit")
+@access(SIGNED_IN)
+def submit(document_id: int) -> Any:
+    doc = _load(document_id)
+    try:
+        lifecycle.submit(db.session(), current_user, doc, _version())
+    except lifecycle.SubmissionInvalid as invalid:
+        return render("drafting/check.html", 400, doc=doc, kind=lifecycle.kind_of(doc),
+                      errors=invalid.errors, form=VersionForm(version=doc.version))
+    return redirect(url_for(".show", document_id=doc.id))
+
+
+def _show(doc: Document, status: int = 200, return_form: ReturnForm | None = None,
+          **extra: Any) -> Any:
+    return render("drafting/show.html", status, doc=doc, kind=lifecycle.kind_of(doc),
+                  lifecycle=lifecycle, form=VersionForm(version=doc.version),
+                  return_form=return_form or ReturnForm(version=doc.version), **extra)
+
+
+@bp.get("/<int:document_id>")
+@access(SIGNED_IN)
+def show(document_id: int) -> Any:
+    return _show(_load(document_id))
+
+
+@bp.post("/<int:document_id>/approve")
+@access(SIGNED_IN)
+def approve(document_id: int) -> Any:
+    lifecycle.approve(db.session(), current_user, _load(document_id), _version())
+    return redirect(url_for(".show", document_id=document_id))
+
+
+@bp.post("/<int:document_id>/return")
+@access(SIGNED_IN)
+def return_to_drafter(document_id: int) -> Any:
+    doc = _load(document_id)
+    lifecycle.require_reviewer(current_user, doc)
+    form = ReturnForm()
+    if not form.validate_on_submit():
+        return _show(doc, 400, return_form=form)
+    lifecycle.return_to_drafter(db.session(), current_user, doc, _version(), form.reason.data)
+    return redirect(url_for(".show", document_id=document_id))
+
+
+@bp.post("/<int:document_id>/reopen")
+@access(SIGNED_IN)
+def reopen(document_id: int) -> Any:
+    doc = _load(document_id)
+    lifecycle.reopen(db.session(), current_user, doc, _version())
+    return redirect(url_for(".step", document_id=doc.id,
+                            slug=lifecycle.kind_of(doc).steps[0].slug))
+
+
+@bp.post("/<int:document_id>/publish")
+@access(SIGNED_IN)
+def publish(document_id: int) -> Any:
+    lifecycle.publish(db.session(), current_user, _load(document_id), _version())
+    return redirect(url_for(".show", document_id=document_id))
+
+
+@bp.get("/<int:document_id>/preview")
+@access(SIGNED_IN)
+def preview(document_id: int) -> Any:
+    doc = _load(document_id)
+    data = documents.preview_data(doc.kind, lifecycle.draft_formdata(doc))
+    html = documents.render_html(doc.kind, data, region=doc.region_code, preview=True)
+    response = Response(html, mimetype="text/html")
+    # The preview is the document's own HTML (sanitised, no scripts) framed by the wizard.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'self'; "
+        "frame-ancestors 'self'"
+    )
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+def _load_revision(revision_id: int) -> Revision:
+    revision = db.session().get(Revision, revision_id)
+    if revision is None:
+        raise NotFound()
+    _load(revision.document_id)
+    return revision
+
+
+@bp.get("/revisions/<int:revision_id>/status")
+@access(SIGNED_IN)
+def render_status(revision_id: int) -> Any:
+    revision = _load_revision(revision_id)
+    return _show(revision.document, revision=revision, block="render_status")
+
+
+@bp.post("/revisions/<int:revision_id>/render")
+@access(SIGNED_IN)
+def rerender(revision_id: int) -> Any:
+    revision = _load_revision(revision_id)
+    lifecycle.retry_render(db.session(), current_user, revision)
+    return redirect(url_for(".show", document_id=revision.document_id))
+
+
+@bp.get("/revisions/<int:revision_id>.<any(pdf, docx):fmt>")
+@access(SIGNED_IN)
+def download(revision_id: int, fmt: str) -> Any:
+    revision = _load_revision(revision_id)
+    sha256 = revision.pdf_sha256 if fmt == "pdf" else revision.docx_sha256
+    if sha256 is None:
+        raise NotFound()
+    media = {"pdf": "application/pdf",
+             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+    response = Response(storage.read(sha256, f".{fmt}"), mimetype=media[fmt])
+    name = f"{revision.document.title}-v{revision.number}.{fmt}"
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
+    response.headers["ETag"] = f'"{sha256}"'
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
