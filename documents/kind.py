@@ -1,0 +1,60 @@
+"""What a document kind declares: its wizard, templates, and who acts on it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from wtforms import Form
+
+from documents.errors import UnknownStep
+
+Role = Literal["collector", "agency", "purchaser", "supplier", "regulator", "expert"]
+BoardCategory = Literal[
+    "intention", "collection", "change", "termination", "shortlist", "bidding", "deal", "contract"
+]
+ROLES: tuple[Role, ...] = ("collector", "agency", "purchaser", "supplier", "regulator", "expert")
+BOARD_CATEGORIES: tuple[BoardCategory, ...] = (
+    "intention", "collection", "change", "termination", "shortlist", "bidding", "deal", "contract",
+)
+
+#: A rule across steps: typed data in, ``{field path: [Chinese messages]}`` out (empty = fine).
+Check = Callable[[Mapping[str, Any]], dict[str, list[str]]]
+
+
+@dataclass(frozen=True)
+class WizardStep:
+    """One page of the drafting wizard; its form's fields are unique within the kind."""
+
+    slug: str
+    title: str
+    form_class: type[Form]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A document kind, declared once in its module under ``documents.kinds``.
+
+    ``sealed_by`` lists roles in sealing order. A role that several parties hold (each
+    supplier at an opening, each expert on a panel) gets one numbered anchor per party
+    (``seal-anchor-supplier-1`` …); a single party gets ``seal-anchor-<role>``.
+    """
+
+    code: str
+    title: str
+    steps: tuple[WizardStep, ...]
+    html_template: str
+    docx_template: str | None
+    drafted_by: tuple[Role, ...]
+    reviewed_by: tuple[Role, ...]
+    sealed_by: tuple[Role, ...]
+    board_category: BoardCategory | None
+    sample: Callable[[], dict[str, Any]]
+    checks: tuple[Check, ...] = ()
+
+    def step(self, slug: str) -> WizardStep:
+        for step in self.steps:
+            if step.slug == slug:
+                return step
+        raise UnknownStep(self.code, slug, [s.slug for s in self.steps])

@@ -1,0 +1,1 @@
+"""One module per document kind; each declares ``KIND`` (see :class:`documents.kind.Kind`)."""

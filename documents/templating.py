@@ -1,0 +1,167 @@
+"""The library's own Jinja2 environment: region-aware templates and document filters.
+
+Templates live in ``templates/documents/default/``; a folder named by a GB/T 2260 region code
+beside it (``150000`` 内蒙古) holds overrides. A city or county code falls back to its province
+(``150100`` → ``150000``) and then to the default. An override that only changes one block
+extends ``default/<name>``, which always means the default file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound
+from jinja2.loaders import split_template_path
+from markupsafe import Markup
+
+from documents.choices import CHOICES
+from documents.formatting import cn_date, cn_datetime, cn_month, cn_ordinal, format_quantity
+from documents.money import format_amount, to_capitals
+from documents.richtext import html_to_paragraphs, sanitize_html
+
+#: Folder holding ``default/`` and the per-region folders.
+TEMPLATE_ROOT = Path(
+    os.environ.get("KUANGCAI_DOCUMENT_TEMPLATES")
+    or Path(__file__).resolve().parent.parent / "templates" / "documents"
+)
+DEFAULT_FOLDER = "default"
+_REGION = re.compile(r"^\d{6}$")
+
+
+def region_chain(region: str | None) -> tuple[str, ...]:
+    """Folders searched for a region, most specific first: county, city, province, default."""
+    if region is None:
+        return (DEFAULT_FOLDER,)
+    if not _REGION.match(region):
+        raise ValueError(f"地区代码应为6位数字（GB/T 2260），收到：{region!r}")
+    chain = [region, region[:4] + "00", region[:2] + "0000"]
+    unique = [code for i, code in enumerate(chain) if code not in chain[:i]]
+    return (*unique, DEFAULT_FOLDER)
+
+
+class RegionLoader(BaseLoader):
+    """Loads ``name`` from the first folder of the region chain that has it."""
+
+    def __init__(self, root: Path, region: str | None) -> None:
+        self.root = root
+        self.chain = region_chain(region)
+
+    def locate(self, name: str) -> Path:
+        pieces = split_template_path(name)  # refuses "..", so no escape from the root
+        if pieces and pieces[0] == DEFAULT_FOLDER:
+            candidates: Iterable[Path] = [self.root.joinpath(*pieces)]
+        else:
+            candidates = (self.root.joinpath(folder, *pieces) for folder in self.chain)
+        for path in candidates:
+            if path.is_file():
+                return path
+        raise TemplateNotFound(name)
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        path = self.locate(template)
+        mtime = path.stat().st_mtime
+        return path.read_text("utf-8"), str(path), lambda: path.stat().st_mtime == mtime
+
+
+def _none_safe(function: Callable[[Any], str]) -> Callable[[Any], str]:
+    def wrapper(value: Any) -> str:
+        return "" if value is None or value == "" else function(value)
+
+    return wrapper
+
+
+def _label(value: Any, vocabulary: str) -> str:
+    if value is None:
+        return ""
+    return CHOICES[vocabulary].get(str(value), str(value))
+
+
+def _labels(values: Iterable[Any] | None, vocabulary: str) -> str:
+    return "、".join(_label(value, vocabulary) for value in values or ())
+
+
+def _rich(value: Any) -> Markup:
+    return Markup(sanitize_html(value)) if isinstance(value, str) else Markup("")  # noqa: S704
+
+
+def _when(value: Any) -> str:
+    if isinstance(value, datetime):
+        return cn_datetime(value)
+    if isinstance(value, date):
+        return cn_date(value)
+    return "" if value is None else str(value)
+
+
+def _add_hours(value: datetime | None, hours: int | None) -> datetime | None:
+    if isinstance(value, datetime) and isinstance(hours, int):
+        return value + timedelta(hours=hours)
+    return None
+
+
+class SectionCounter:
+    """Numbers headings 一、二、… even when optional sections are left out."""
+
+    def __init__(self) -> None:
+        self.number = 0
+
+    def next(self) -> str:
+        self.number += 1
+        return cn_ordinal(self.number) + "、"
+
+
+FILTERS: Mapping[str, Callable[..., Any]] = {
+    "money": _none_safe(lambda v: format_amount(v)),
+    "capitals": _none_safe(lambda v: to_capitals(v)),
+    "cn_date": _none_safe(cn_date),
+    "cn_month": _none_safe(cn_month),
+    "cn_datetime": _none_safe(cn_datetime),
+    "when": _when,
+    "add_hours": _add_hours,
+    "qty": _none_safe(lambda v: format_quantity(Decimal(v))),
+    "label": _label,
+    "labels": _labels,
+    "rich": _rich,
+    "paragraphs": lambda v: html_to_paragraphs(v) if isinstance(v, str) else [],
+}
+
+
+def _finalize(value: Any) -> Any:
+    # Optional fields left empty print nothing rather than "None".
+    return "" if value is None else value
+
+
+def configure(env: Environment) -> Environment:
+    env.filters.update(FILTERS)
+    env.globals["sections"] = SectionCounter
+    return env
+
+
+@lru_cache(maxsize=32)
+def environment(region: str | None = None) -> Environment:
+    """One cached environment per region, so compiled templates are reused across renders."""
+    loader = RegionLoader(TEMPLATE_ROOT, region)
+    env = Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    return configure(env)
+
+
+def template_path(name: str, region: str | None = None) -> Path:
+    """Where a (non-Jinja) template file such as a .docx resolves for a region."""
+    loader = RegionLoader(TEMPLATE_ROOT, region)
+    return loader.locate(name)
