@@ -135,6 +135,8 @@ def rich_text(label: str, *, required: bool = True, max_length: int = 30000) -> 
         label,
         validators=[*_presence(required), MaxLength(max_length)],
         filters=[_strip, _sanitize],
+        # Lets a page show the value as (sanitised) HTML and attach an editor to it.
+        render_kw={"data-rich-text": "true"},
     )
 
 

@@ -135,5 +135,18 @@ def verify() -> None:
     sys.exit(1)
 
 
+def _mount_library_commands() -> None:
+    """The pure libraries' own commands: kinds, sample, render (documents); verify, seal, ca
+    (seals). They run without the web app or a database."""
+    from documents.cli import kinds, render, sample
+    from seals.cli import register
+
+    for command in (kinds, sample, render):
+        main.add_command(command)
+    register(main)
+
+
+_mount_library_commands()
+
 if __name__ == "__main__":
     main()

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, Form, SelectField
+from markupsafe import Markup
+from wtforms import Field, FieldList, Form, FormField, SelectField
 
 import documents
-from documents.formdata import iter_leaves
 from portal.domain.lifecycle import draft_formdata
 from portal.models import Document, DocumentStatus
 
@@ -30,18 +30,30 @@ def kind_title(code: str) -> str:
     return documents.get_kind(code).title
 
 
-def _labelled_leaves(form: Form) -> Iterator[tuple[str, str, object]]:
-    for leaf in iter_leaves(form):
-        if isinstance(leaf, FieldList):
-            continue
-        label = leaf.label.text
-        parts = leaf.name.split("-")
-        if len(parts) >= 3 and parts[-2].isdigit():
-            label = f"{label}（第{int(parts[-2]) + 1}行）"
-        value: object = leaf._value() if hasattr(leaf, "_value") else leaf.data
-        if isinstance(leaf, SelectField):
-            value = dict((str(k), v) for k, v, *_ in leaf.iter_choices()).get(str(leaf.data), "")
-        yield leaf.name, label, value
+def _labelled_leaves(form: Form | FormField, prefix: str = "") -> Iterator[
+        tuple[str, str, object]]:
+    """(name, label with its group and row, display value) for every leaf of a form."""
+    for field in form:
+        if isinstance(field, FormField):
+            yield from _labelled_leaves(field, f"{prefix}{field.label.text} · ")
+        elif isinstance(field, FieldList):
+            for number, entry in enumerate(field.entries, start=1):
+                row = f"{prefix}{field.label.text}（第{number}行） · "
+                if isinstance(entry, FormField):
+                    yield from _labelled_leaves(entry, row)
+                else:
+                    yield entry.name, row.rstrip(" ·"), _display(entry)
+        else:
+            yield field.name, f"{prefix}{field.label.text}", _display(field)
+
+
+def _display(field: Field) -> object:
+    if isinstance(field, SelectField):
+        return dict((str(k), v) for k, v, *_ in field.iter_choices()).get(str(field.data), "")
+    value = field._value() if hasattr(field, "_value") else field.data
+    if (field.render_kw or {}).get("data-rich-text") and isinstance(value, str):
+        return Markup(documents.sanitize_html(value))  # noqa: S704  (sanitised just now)
+    return value
 
 
 def answers(doc: Document, step: documents.WizardStep) -> list[tuple[str, str, object]]:
