@@ -44,7 +44,7 @@ install() {
     "$VENV/bin/pip" install -q -e ".$extras"
     echo "$stamp" > "$VENV/.install-stamp"
   fi
-  "$VENV/bin/pybabel" compile -q -d portal/translations
+  "$VENV/bin/pybabel" compile --statistics -d portal/translations >/dev/null
 }
 
 pg_start() {
