@@ -12,7 +12,6 @@ signature later shows as invalid.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -27,6 +26,7 @@ from pyhanko_certvalidator.errors import (
     RevokedError,
 )
 
+from seals.asyncrun import run_sync
 from seals.errors import (
     CertificateExpired,
     CertificateNotYetValid,
@@ -147,7 +147,7 @@ def check_chain(
     )
     validator = CertificateValidator(to_asn1(cert), validation_context=context)
     try:
-        asyncio.run(validator.async_validate_path())
+        run_sync(validator.async_validate_path())
     except RevokedError as exc:
         raise CertificateRevoked("证书或其上级 CA 证书已被吊销") from exc
     except (PathBuildingError, PathValidationError) as exc:

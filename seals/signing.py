@@ -32,7 +32,6 @@ run their own event loop (``asyncio.run``): call them from synchronous code (web
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import io
@@ -55,6 +54,7 @@ from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from seals.asyncrun import run_sync
 from seals.certcheck import check_certificate, check_validity_period, to_asn1
 from seals.errors import SealingError
 from seals.keystore import KeyCustody, hash_algorithm
@@ -153,7 +153,7 @@ def prepare(
     check_certificate(certificate, chain=chain, trust_roots=trust_roots, crls=crls, at=at)
     hash_algorithm(md_algorithm)  # refuse unknown algorithms before any work
     try:
-        return asyncio.run(_prepare(pdf_bytes, spec, certificate, list(chain), md_algorithm))
+        return run_sync(_prepare(pdf_bytes, spec, certificate, list(chain), md_algorithm))
     except (SigningError, PdfError) as exc:
         raise SealingError(f"无法在文件上签章：{exc}") from exc
 
@@ -230,7 +230,7 @@ def finish(prepared: PreparedSeal, signature: bytes, timestamper: TimeStamper | 
     _check_prepared(prepared)
     _check_signature_value(certificate, prepared, signature)
     try:
-        return asyncio.run(_finish(prepared, signature, timestamper))
+        return run_sync(_finish(prepared, signature, timestamper))
     except (SigningError, PdfError) as exc:
         raise SealingError(f"无法完成签章：{exc}") from exc
 

@@ -152,3 +152,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--disable-quic",
         ],
     }
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API leaves an event loop running on the main
+    thread for the rest of the session, and pyHanko's synchronous calls start their own."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
