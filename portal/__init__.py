@@ -60,9 +60,10 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         return db.session().get(User, int(user_id))
 
     import portal.domain.document_todo  # noqa: F401  (registers the lifecycle's to-do source)
-    from portal.views import auth, documents, health, main, oversight
+    from portal.views import auth, credentials, documents, health, main, oversight, sealing, verify
 
-    for blueprint in (auth.bp, main.bp, health.bp, oversight.bp, documents.bp):
+    for blueprint in (auth.bp, main.bp, health.bp, oversight.bp, documents.bp, sealing.bp,
+                      credentials.bp, verify.bp):
         app.register_blueprint(blueprint)
 
     policy.init_app(app)

@@ -59,7 +59,7 @@ def serve(host: str, port: int, workers: int) -> None:
         os.environ["REDIS_URL"] = url
         click.echo(f"embedded Redis at {url}")
         children = [
-            subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"])  # noqa: S603
+            subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"])
             for _ in range(workers)
         ]
     try:
@@ -89,14 +89,17 @@ def worker(burst: bool, queues: tuple[str, ...]) -> None:
 def demo() -> None:
     """Seed demo data (idempotent) and print the demo accounts."""
     from portal import db
-    from portal.demo import DEMO_PASSWORD, seed
+    from portal.demo import DEMO_PASSWORD, DEMO_PIN, seed, seed_credentials
     from portal.views.auth import hasher
 
     with _app_context():
         listing = seed(db.session(), hasher())
+        issued = seed_credentials(db.session())
     click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
     for username, org, positions in listing:
         click.echo(f"  {username:<14} {org}（{positions}）")
+    if issued:
+        click.echo(f"已签发并绑定 {len(issued)} 张演示证书（证书密码均为 {DEMO_PIN}）")
 
 
 @main.group(name="db")

@@ -62,6 +62,10 @@ class Config:
         )
         self.REDIS_URL = os.environ.get("REDIS_URL", "")
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key(self.VAR_DIR)
+        # The built-in CA's keys are encrypted under this; the demo value is public.
+        self.CA_PASSPHRASE = os.environ.get("KUANGCAI_CA_PASSPHRASE", "kuangcai-demo-ca")
+        roots = os.environ.get("KUANGCAI_TRUSTED_ROOTS", "")
+        self.TRUSTED_ROOTS = [path for path in roots.split(os.pathsep) if path]
 
 
 class DevelopmentConfig(Config):
@@ -74,7 +78,8 @@ class ProductionConfig(Config):
 
     def __init__(self) -> None:
         super().__init__()
-        missing = [name for name in ("SECRET_KEY", "REDIS_URL") if not os.environ.get(name)]
+        required = ("SECRET_KEY", "REDIS_URL", "KUANGCAI_CA_PASSPHRASE")
+        missing = [name for name in required if not os.environ.get(name)]
         if missing:
             raise RuntimeError(f"production needs these environment variables: {missing}")
 

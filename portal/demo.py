@@ -26,6 +26,8 @@ from portal.models import (
 from seals.uscc import check_digit
 
 DEMO_PASSWORD = "Kuangcai@2026"
+DEMO_PIN = "123456"  # every demo certificate's PIN (证书密码)
+EXPERT_ID_FIRST17 = "15010219800101123"
 
 REGIONS = [
     ("150000", "内蒙古自治区", None),
@@ -143,3 +145,26 @@ def seed(db: Session, hasher: PasswordHasher) -> list[tuple[str, str, str]]:
         listing.append((username, by_key[org_key].name, "、".join(sorted(positions))))
     db.commit()
     return listing
+
+
+def seed_credentials(db: Session) -> list[tuple[str, str]]:
+    """Issue a certificate from the built-in CA for every demo organisation (and the expert's
+    personal one) and bind it through the same self-binding as a user would; idempotent."""
+    from portal.authority import authority
+    from portal.domain import credentials
+    from portal.models import HolderType, Position
+    from seals import id_check_digit
+
+    ca = authority()
+    issued = []
+    for user in db.scalars(select(User).order_by(User.id)):
+        if Position.clerk in user.positions and credentials.org_key(db, user.org_id) is None:
+            p12 = ca.issue_organisation(user.org.name, user.org.uscc, DEMO_PIN).p12
+            credentials.bind(db, user, HolderType.org, p12, DEMO_PIN)
+            issued.append((user.org.name, "单位证书"))
+        if Position.expert in user.positions and not credentials.active_credentials(db, user):
+            id_number = EXPERT_ID_FIRST17 + id_check_digit(EXPERT_ID_FIRST17)
+            p12 = ca.issue_person(user.display_name, id_number, DEMO_PIN).p12
+            credentials.bind(db, user, HolderType.person, p12, DEMO_PIN, id_number)
+            issued.append((user.display_name, "个人证书"))
+    return issued

@@ -7,12 +7,14 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import (
     BooleanField,
     HiddenField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -69,14 +71,14 @@ class NewDocumentForm(FlaskForm):
     def for_user(cls, user: User, db: Session) -> NewDocumentForm:
         form = cls()
         form.user = user
-        form.kind.choices = [("", _("请选择"))] + [
-            (k.code, k.title) for k in documents.all_kinds() if may_draft(user, k)
+        form.kind.choices = [SelectChoice("", _("请选择"))] + [
+            SelectChoice(k.code, k.title) for k in documents.all_kinds() if may_draft(user, k)
         ]
         form.orgs = {o.id: o for o in db.scalars(select(Organisation).order_by(Organisation.id))}
         for role in PARTY_ROLES:
             field = getattr(form, f"party_{role}")
-            field.choices = [(0, _("（不涉及）"))] + [
-                (o.id, o.name) for o in form.orgs.values() if o.kind.value == role
+            field.choices = [SelectChoice(0, _("（不涉及）"))] + [
+                SelectChoice(o.id, o.name) for o in form.orgs.values() if o.kind.value == role
             ]
         return form
 
@@ -100,3 +102,35 @@ class NewDocumentForm(FlaskForm):
     def chosen_parties(self, kind: documents.Kind) -> dict[str, Organisation]:
         return {role: self.orgs[getattr(self, f"party_{role}").data]
                 for role in self.needed_roles(kind)}
+
+
+class PinForm(FlaskForm):
+    """The CA PIN, asked at each sealing; never stored, logged or queued."""
+
+    pin = PasswordField(
+        _l("证书密码（PIN）"),
+        validators=[DataRequired(_l("请输入证书密码")), Length(max=64)],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+class BindCredentialForm(FlaskForm):
+    holder = SelectField(
+        _l("证书类型"),
+        choices=[SelectChoice("org", _l("单位证书（单位 key）")),
+                 SelectChoice("person", _l("个人证书（个人 key）"))],
+        default="org",
+    )
+    key_file = FileField(_l("证书文件（PKCS#12：.p12 / .pfx）"))
+    pin = PasswordField(
+        _l("证书密码（PIN）"),
+        validators=[DataRequired(_l("请输入证书密码")), Length(max=64)],
+        render_kw={"autocomplete": "off"},
+    )
+    id_number = StringField(
+        _l("身份证号码（绑定个人证书时填写）"), validators=[Length(max=18)]
+    )
+
+
+class VerifyForm(FlaskForm):
+    pdf = FileField(_l("PDF 文件"))

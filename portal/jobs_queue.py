@@ -58,3 +58,14 @@ def enqueue_render(revision_id: int) -> None:
         on_failure=Callback("jobs.render.mark_failed"),
         failure_ttl=7 * 24 * 3600,
     )
+
+
+def enqueue_seal_step(function: str, seal_id: int) -> None:
+    """Prepare or finish a seal. The arguments are ids only: no PIN, no key, ever."""
+    queue("default").enqueue(
+        function,
+        seal_id,
+        retry=Retry(max=2, interval=[2, 10]),
+        on_failure=Callback("jobs.sealing.mark_failed"),
+        failure_ttl=7 * 24 * 3600,
+    )

@@ -27,14 +27,18 @@ def path_of(sha256: str, suffix: str) -> Path:
 
 def put(content: bytes, suffix: str) -> str:
     sha256 = hashlib.sha256(content).hexdigest()
-    target = path_of(sha256, suffix)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename, so a reader never sees half a file.
-        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as partial:
-            partial.write(content)
-        os.replace(partial.name, target)
+    put_as(content, path_of(sha256, suffix))
     return sha256
+
+
+def put_as(content: bytes, target: Path) -> None:
+    """Write once, then rename, so a reader never sees half a file."""
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as partial:
+        partial.write(content)
+    os.replace(partial.name, target)
 
 
 def read(sha256: str, suffix: str) -> bytes:

@@ -71,13 +71,20 @@ def _empty_tables(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Files (rendered PDFs, the built-in CA) for the whole session, never the repo's var/."""
+    return tmp_path_factory.mktemp("var")
+
+
 @pytest.fixture
-def make_app(database_url: str, redis_url: str) -> Iterator[Any]:
+def make_app(database_url: str, redis_url: str, var_dir: Path) -> Iterator[Any]:
     """A factory of test apps (overrides as keywords); their pools are closed afterwards."""
     made: list[Any] = []
 
     def make(**overrides: Any) -> Any:
-        settings = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, **overrides}
+        settings = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "VAR_DIR": var_dir,
+                    **overrides}
         made.append(create_app(TestConfig(), **settings))
         return made[-1]
 
@@ -118,6 +125,16 @@ def demo(app: Any) -> Any:
     with app.app_context():
         seed(portal_db.session(), hasher())
     return app
+
+
+@pytest.fixture
+def demo_keys(demo: Any) -> Any:
+    """The demo accounts with their organisations' certificates bound (PIN ``DEMO_PIN``)."""
+    from portal.demo import seed_credentials
+
+    with demo.app_context():
+        seed_credentials(portal_db.session())
+    return demo
 
 
 @pytest.fixture

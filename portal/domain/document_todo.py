@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from portal.domain import lifecycle
+from portal.domain import lifecycle, sealing
 from portal.models import Document, DocumentParty, DocumentStatus, Position, User
 from portal.todo import TodoItem, register
 
@@ -40,5 +40,11 @@ def document_todo(db: Session, user: User) -> Iterator[TodoItem]:
                 yield TodoItem(_("草稿待提交"), _label(doc), link, doc.updated_at)
         elif lifecycle.may_review(user, doc):
             yield TodoItem(_("待审核"), _label(doc), link, doc.updated_at)
+        elif sealing.may_seal(db, user, doc):
+            yield TodoItem(_("待盖章"), _label(doc), link, doc.updated_at)
+        elif (seal := sealing.in_progress(db, doc)) is not None and seal.org_id == user.org_id \
+                and clerk_here and seal.status.value in ("awaiting_key", "applied"):
+            yield TodoItem(_("待完成盖章"), _label(doc),
+                           url_for("sealing.stamp", document_id=doc.id), seal.created_at)
         elif lifecycle.may_publish(user, doc):
             yield TodoItem(_("待发布"), _label(doc), link, doc.updated_at)

@@ -2,6 +2,7 @@
 
 from portal.models.audit import AuditEvent, AuditHead
 from portal.models.base import Base, utcnow
+from portal.models.credential import Credential, CredentialStatus, HolderType
 from portal.models.document import (
     Decision,
     Document,
@@ -19,9 +20,15 @@ from portal.models.org import (
     RegionLevel,
     SupplierKind,
 )
+from portal.models.seal import Seal, SealStatus
 from portal.models.user import Position, User, UserPosition
 
 __all__ = [
+    "Credential",
+    "CredentialStatus",
+    "HolderType",
+    "Seal",
+    "SealStatus",
     "Decision",
     "Document",
     "DocumentParty",

@@ -3,3 +3,27 @@ document.addEventListener("draft-saved", function () {
   var frame = document.getElementById("preview-frame");
   if (frame) { frame.src = frame.src.split("#")[0]; }
 });
+
+// Stamping wizard: a click on a page image chooses where the seal's centre goes.
+document.addEventListener("click", function (event) {
+  var img = event.target.closest ? event.target.closest(".seal-page img") : null;
+  if (!img) { return; }
+  var stack = img.closest(".page-stack");
+  if (!stack || stack.dataset.clickable !== "true") { return; }
+  var figure = img.closest(".seal-page");
+  var box = img.getBoundingClientRect();
+  var fx = (event.clientX - box.left) / box.width;
+  var fy = (event.clientY - box.top) / box.height;
+  document.getElementById("seal-page").value = figure.dataset.page;
+  document.getElementById("seal-fx").value = fx.toFixed(4);
+  document.getElementById("seal-fy").value = fy.toFixed(4);
+  document.querySelectorAll(".seal-marker").forEach(function (m) { m.hidden = true; });
+  var marker = figure.querySelector(".seal-marker");
+  var size = parseFloat(stack.dataset.sealWidth) / parseFloat(img.getAttribute("width")) * 100;
+  marker.style.width = size + "%";
+  marker.style.left = (fx * 100 - size / 2) + "%";
+  marker.style.top = "calc(" + (fy * 100) + "% - " + (size / 2) + "cqw)";
+  marker.hidden = false;
+  var state = document.getElementById("placement-state");
+  if (state) { state.textContent = "已选择：第 " + (parseInt(figure.dataset.page, 10) + 1) + " 页"; }
+});

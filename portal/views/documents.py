@@ -7,6 +7,7 @@ lifecycle command and render or redirect; the lifecycle checks roles, positions 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -15,8 +16,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
 import documents
-from portal import db, storage
-from portal.domain import lifecycle
+from portal import db, storage, verification
+from portal.domain import lifecycle, sealing
 from portal.forms import NewDocumentForm, ReturnForm, VersionForm
 from portal.models import Document, DocumentParty, Revision
 from portal.policy import SIGNED_IN, access
@@ -126,9 +127,18 @@ def submit(document_id: int) -> Any:
 
 def _show(doc: Document, status: int = 200, return_form: ReturnForm | None = None,
           **extra: Any) -> Any:
+    session = db.session()
+    revision = doc.current_revision
+    seals_here = sealing.live_seals(revision, session) if revision else []
+    current = sealing.current_pdf(session, revision) if revision else None
+    checked = (verification.verify(session, storage.read(current, ".pdf"))
+               if revision and seals_here and current and current != revision.pdf_sha256
+               else None)
     return render("drafting/show.html", status, doc=doc, kind=lifecycle.kind_of(doc),
                   lifecycle=lifecycle, form=VersionForm(version=doc.version),
-                  return_form=return_form or ReturnForm(version=doc.version), **extra)
+                  return_form=return_form or ReturnForm(version=doc.version),
+                  seals=seals_here, may_seal=sealing.may_seal(session, current_user, doc),
+                  sealing_now=sealing.in_progress(session, doc), verified=checked, **extra)
 
 
 @bp.get("/<int:document_id>")
@@ -211,6 +221,18 @@ def rerender(revision_id: int) -> Any:
     return redirect(url_for(".show", document_id=revision.document_id))
 
 
+@bp.get("/<int:document_id>/current.pdf")
+@access(SIGNED_IN)
+def current_pdf(document_id: int) -> Any:
+    """The latest bytes of the document: sealed if seals have been applied."""
+    doc = _load(document_id)
+    revision = doc.current_revision
+    sha = sealing.current_pdf(db.session(), revision) if revision else None
+    if sha is None:
+        raise NotFound()
+    return _file(sha, "pdf", f"{doc.title}-v{revision.number if revision else 0}-盖章.pdf")
+
+
 @bp.get("/revisions/<int:revision_id>.<any(pdf, docx):fmt>")
 @access(SIGNED_IN)
 def download(revision_id: int, fmt: str) -> Any:
@@ -218,18 +240,17 @@ def download(revision_id: int, fmt: str) -> Any:
     sha256 = revision.pdf_sha256 if fmt == "pdf" else revision.docx_sha256
     if sha256 is None:
         raise NotFound()
-    media = {"pdf": "application/pdf",
-             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-    response = Response(storage.read(sha256, f".{fmt}"), mimetype=media[fmt])
-    name = f"{revision.document.title}-v{revision.number}.{fmt}"
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
+    return _file(sha256, fmt, f"{revision.document.title}-v{revision.number}.{fmt}")
+
+
+MEDIA = {"pdf": "application/pdf",
+         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def _file(sha256: str, fmt: str, name: str) -> Any:
+    response = Response(storage.read(sha256, f".{fmt}"), mimetype=MEDIA[fmt])
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     response.headers["ETag"] = f'"{sha256}"'
     return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 

@@ -32,10 +32,10 @@ def live_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(KUANGCAI_VAR_DIR=str(var), KUANGCAI_ENV="development")
     for step in (["db", "upgrade"], ["demo"]):
-        subprocess.run(KUANGCAI + step, env=env, check=True, capture_output=True)  # noqa: S603
+        subprocess.run(KUANGCAI + step, env=env, check=True, capture_output=True)
     port = _free_port()
     log = Path(var / "serve.log").open("wb")
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         KUANGCAI + ["serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
     )
     url = f"http://127.0.0.1:{port}"

@@ -64,6 +64,19 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("POST", "/documents/revisions/{rev}/render"): ("login", owners(302)),
     ("GET", "/documents/revisions/{rev}.pdf"): ("login", 404),  # not rendered yet
     ("GET", "/documents/revisions/{rev}.docx"): ("login", 404),
+    ("GET", "/documents/{doc}/current.pdf"): ("login", 404),
+    # sealing: nothing to seal on an unrendered requirements document, and no such seal
+    ("GET", "/documents/{doc}/seal"): ("login", 404),
+    ("POST", "/documents/{doc}/seal"): ("login", 404),
+    ("GET", "/documents/{doc}/pages/0.png"): ("login", 404),
+    ("GET", "/seals/999999/status"): ("login", 404),
+    ("POST", "/seals/999999/key"): ("login", 404),
+    ("POST", "/seals/999999/confirm"): ("login", 404),
+    ("POST", "/seals/999999/withdraw"): ("login", 404),
+    ("GET", "/account/ca"): ("login", 200),
+    ("POST", "/account/ca"): ("login", 400),  # no file, no PIN
+    ("GET", "/verify"): (200, 200),
+    ("POST", "/verify"): (400, 400),  # no file
 }
 
 ENDPOINT_PATHS = {
@@ -89,6 +102,17 @@ ENDPOINT_PATHS = {
     "documents.render_status": ["/documents/revisions/{rev}/status"],
     "documents.rerender": ["/documents/revisions/{rev}/render"],
     "documents.download": ["/documents/revisions/{rev}.pdf", "/documents/revisions/{rev}.docx"],
+    "documents.current_pdf": ["/documents/{doc}/current.pdf"],
+    "sealing.stamp": ["/documents/{doc}/seal"],
+    "sealing.start": ["/documents/{doc}/seal"],
+    "sealing.page_image": ["/documents/{doc}/pages/0.png"],
+    "sealing.status": ["/seals/999999/status"],
+    "sealing.key": ["/seals/999999/key"],
+    "sealing.confirm": ["/seals/999999/confirm"],
+    "sealing.withdraw": ["/seals/999999/withdraw"],
+    "credentials.manage": ["/account/ca"],
+    "credentials.bind": ["/account/ca"],
+    "verify.verify": ["/verify"],
 }
 
 

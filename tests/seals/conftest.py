@@ -3,10 +3,7 @@ each party sealed it, and an NSS database that trusts the CA for poppler's pdfsi
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import weasyprint
@@ -22,6 +19,7 @@ from seals import (
     seal_pdf,
     unlock,
 )
+from tests.helpers import nss_database
 
 SUPPLIER = ("河南省某某科技有限公司", "9144030071526726XG")
 PURCHASER = ("某某市政府采购中心", "91110000600037341L")
@@ -121,42 +119,5 @@ def sealed_contract(supplier_sealed: bytes, purchaser: Holder, timestamper: Time
 @pytest.fixture(scope="session")
 def nss_db(tmp_path_factory: pytest.TempPathFactory, ca: CertificateAuthority) -> str:
     """An NSS database trusting the demo root, for ``pdfsig -nssdir``."""
-    if shutil.which("certutil") is None or shutil.which("pdfsig") is None:
-        pytest.fail("pdfsig (poppler-utils) and certutil (libnss3-tools) must be installed")
-    directory = tmp_path_factory.mktemp("nssdb")
-    root = directory / "root.pem"
-    root.write_bytes(ca.root_certificate.public_bytes(Encoding.PEM))
-    database = f"sql:{directory}"
-    subprocess.run(
-        ["certutil", "-N", "-d", database, "--empty-password"], check=True, capture_output=True
-    )
-    subprocess.run(
-        ["certutil", "-A", "-n", "root", "-t", "CT,C,C", "-i", str(root), "-d", database],
-        check=True,
-        capture_output=True,
-    )
-    return database
-
-
-def run_pdfsig(nss_db: str, pdf: bytes, tmp_path: Path) -> str:
-    """pdfsig's report as text. It exits 0 even on a digest mismatch, so read the text.
-
-    No ``-no-ocsp``: poppler 22.12 then reads a stale NSS error and reports every certificate
-    as "Unknown issue"; our certificates carry no OCSP address, so nothing is fetched anyway.
-    """
-    path = tmp_path / "document.pdf"
-    path.write_bytes(pdf)
-    result = subprocess.run(
-        ["pdfsig", "-nssdir", nss_db, str(path)], capture_output=True, text=True, timeout=60
-    )
-    return result.stdout
-
-
-def pdfsig_blocks(output: str) -> dict[str, str]:
-    """Split pdfsig's output into one text block per signature field name."""
-    blocks: dict[str, str] = {}
-    for chunk in output.split("Signature #")[1:]:
-        for line in chunk.splitlines():
-            if "Signature Field Name:" in line:
-                blocks[line.split(":", 1)[1].strip()] = chunk
-    return blocks
+    return nss_database(tmp_path_factory.mktemp("nssdb"),
+                        ca.root_certificate.public_bytes(Encoding.PEM))

@@ -23,14 +23,8 @@ from seals import (
     sign_digest,
     verify_pdf,
 )
-from tests.seals.conftest import (
-    CONTRACT_NO,
-    PURCHASER,
-    SUPPLIER,
-    Holder,
-    pdfsig_blocks,
-    run_pdfsig,
-)
+from tests.helpers import pdfsig_blocks, run_pdfsig
+from tests.seals.conftest import CONTRACT_NO, PURCHASER, SUPPLIER, Holder
 
 
 def _tamper_one_byte(pdf: bytes) -> bytes:

@@ -1,0 +1,211 @@
+"""Sealing a document: the parties its kind declares seal in order, each a PAdES signature.
+
+For each party: ``start`` (placement chosen) → a job prepares the signature → ``sign_with_pin``
+(the request carrying the PIN unlocks the key and signs the digest; nothing else ever sees the
+key or the PIN) → a job embeds signature and timestamp → ``confirm`` (提交) or ``withdraw``
+(撤章, only before confirming). The first seal certifies the document and reserves a field at
+the kind's seal anchor for every later party, so later seals are allowed and any other change
+invalidates it. When the last party confirms, the document is sealed.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+import seals
+from portal import authority, jobs_queue
+from portal.domain import audit, credentials, lifecycle
+from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
+from portal.models import (
+    Credential,
+    Decision,
+    Document,
+    DocumentStatus,
+    HolderType,
+    Position,
+    Revision,
+    Seal,
+    SealStatus,
+    User,
+    utcnow,
+)
+
+IN_PROGRESS = {SealStatus.preparing, SealStatus.awaiting_key, SealStatus.finishing,
+               SealStatus.applied}
+LIVE = IN_PROGRESS | {SealStatus.confirmed}
+SEAL_TYPES = {"contract": "合同专用章", "framework_agreement": "合同专用章"}
+
+
+def live_seals(revision: Revision, db: Session) -> list[Seal]:
+    found = db.query(Seal).filter(Seal.revision_id == revision.id,
+                                  Seal.status.in_(list(LIVE))).order_by(Seal.position).all()
+    return list(found)
+
+
+def field_name(position: int, role: str) -> str:
+    return f"seal-{position + 1}-{role}"
+
+
+def next_position(db: Session, doc: Document) -> int | None:
+    revision = doc.current_revision
+    sealers = lifecycle.kind_of(doc).sealed_by
+    if doc.status is not DocumentStatus.approved or revision is None:
+        return None
+    confirmed = [s for s in live_seals(revision, db) if s.status is SealStatus.confirmed]
+    return len(confirmed) if len(confirmed) < len(sealers) else None
+
+
+def in_progress(db: Session, doc: Document) -> Seal | None:
+    revision = doc.current_revision
+    if revision is None:
+        return None
+    return next((s for s in live_seals(revision, db) if s.status in IN_PROGRESS), None)
+
+
+def current_pdf(db: Session, revision: Revision) -> str | None:
+    """SHA-256 of the latest bytes: the last applied or confirmed seal's, else the rendering."""
+    done = [s for s in live_seals(revision, db)
+            if s.status in (SealStatus.applied, SealStatus.confirmed)]
+    return done[-1].output_sha256 if done else revision.pdf_sha256
+
+
+def may_seal(db: Session, user: User, doc: Document) -> bool:
+    position = next_position(db, doc)
+    if position is None or in_progress(db, doc) is not None:
+        return False
+    role = lifecycle.kind_of(doc).sealed_by[position]
+    return user.org_id == doc.party_org_id(role) and Position.clerk in user.positions
+
+
+def _credential_for(db: Session, actor: User, role: str) -> Credential:
+    holder = HolderType.person if role == "expert" else HolderType.org
+    found = next((c for c in credentials.active_credentials(db, actor)
+                  if c.holder_type is holder), None)
+    if found is None:
+        raise InvalidInput(_("尚未绑定%(what)s CA 证书，请先在“CA 证书”页面绑定。",
+                             what=_("个人") if holder is HolderType.person else _("单位")))
+    return found
+
+
+def start(db: Session, actor: User, doc: Document, version: int | None, page: int,
+          x: float | None, y: float | None) -> Seal:
+    lifecycle._check_version(doc, version)
+    revision = doc.current_revision
+    if doc.status is not DocumentStatus.approved or revision is None:
+        raise TransitionNotAllowed(_("只有审核通过的文书才能盖章。"))
+    if revision.pdf_sha256 is None:
+        raise TransitionNotAllowed(_("PDF 尚未生成完成，请稍后再盖章。"))
+    if in_progress(db, doc) is not None:
+        raise TransitionNotAllowed(_("上一个签章尚未完成（提交或撤章）后才能继续盖章。"))
+    position = next_position(db, doc)
+    if position is None:
+        raise TransitionNotAllowed(_("该文书的签章均已完成。"))
+    sealers = lifecycle.kind_of(doc).sealed_by
+    role = sealers[position]
+    if actor.org_id != doc.party_org_id(role) or Position.clerk not in actor.positions:
+        later = [r for r in sealers[position + 1:] if doc.party_org_id(r) == actor.org_id]
+        if later and Position.clerk in actor.positions:
+            raise Forbidden(_("尚未轮到本单位盖章：须先由%(role)s盖章。",
+                              role=_(lifecycle.ROLE_NAMES[role])))
+        raise Forbidden(_("只有%(role)s的经办岗可以在此盖章。",
+                          role=_(lifecycle.ROLE_NAMES[role])))
+    credential = _credential_for(db, actor, role)
+    if position > 0 or x is None or y is None:  # later parties seal into reserved fields
+        anchor = _anchor(revision, role)
+        page, x, y = anchor
+    approval = next((d for d in reversed(revision.decisions)
+                     if d.decision is Decision.approved), None)
+    seal = Seal(revision_id=revision.id, position=position, role=role, org_id=actor.org_id,
+                sealer_id=actor.id, credential_id=credential.id,
+                decision_id=approval.id if approval else None,
+                field_name=field_name(position, role), page=page, x=x, y=y,
+                input_sha256=current_pdf(db, revision))
+    db.add(seal)
+    db.flush()
+    _audit(db, actor, seal, "seal.started", None)
+    db.commit()
+    jobs_queue.enqueue_seal_step("jobs.sealing.prepare_seal", seal.id)
+    return seal
+
+
+def _anchor(revision: Revision, role: str) -> tuple[int, float, float]:
+    """Lower-left corner of a seal centred on the kind's anchor for ``role``."""
+    anchors = revision.anchors or {}
+    point = anchors.get(role) or anchors.get(f"{role}-1")
+    if point is None:
+        raise InvalidInput(_("该文书没有%(role)s的盖章位置。", role=role))
+    half = seals.placement.OFFICIAL_SEAL_MM * seals.placement.MM / 2
+    return int(point[0]), float(point[1]) - half, float(point[2]) - half
+
+
+def reserved_slots(db: Session, seal: Seal) -> tuple[seals.FieldSlot, ...]:
+    """Fields for every later party, created with the first (certifying) seal."""
+    if seal.position != 0:
+        return ()
+    revision = seal.revision
+    sealers = lifecycle.kind_of(revision.document).sealed_by
+    slots = []
+    for position, role in enumerate(sealers[1:], start=1):
+        page, x, y = _anchor(revision, role)
+        slots.append(seals.FieldSlot(field_name(position, role), page, x, y))
+    return tuple(slots)
+
+
+def _require_sealer_org(actor: User, seal: Seal) -> None:
+    if actor.org_id != seal.org_id or Position.clerk not in actor.positions:
+        raise Forbidden(_("只有盖章单位的经办岗可以办理此项。"))
+
+
+def sign_with_pin(db: Session, actor: User, seal: Seal, pin: str) -> None:
+    """The only step that touches the private key: the PIN opens it here, in this request."""
+    _require_sealer_org(actor, seal)
+    if seal.status is not SealStatus.awaiting_key or seal.prepared is None:
+        raise TransitionNotAllowed(_("当前不需要输入证书密码。"))
+    credential = seal.credential
+    try:
+        key = seals.unlock(credential.p12_encrypted, pin)
+        seals.check_certificate(key.certificate, chain=key.chain or authority.chain(),
+                                trust_roots=authority.trust_roots(), crls=authority.crls())
+        prepared = seals.PreparedSeal.from_dict(seal.prepared)
+        signature = seals.sign_digest(key, prepared)
+    except seals.SealsError as refusal:
+        raise InvalidInput(str(refusal)) from None
+    seal.signature, seal.status, seal.sealer_id = signature, SealStatus.finishing, actor.id
+    _audit(db, actor, seal, "seal.key_used", SealStatus.awaiting_key.value,
+           {"credential": credential.serial_hex})
+    db.commit()
+    jobs_queue.enqueue_seal_step("jobs.sealing.finish_seal", seal.id)
+
+
+def confirm(db: Session, actor: User, seal: Seal) -> None:
+    """提交: the seal stands; 撤章 is no longer possible. The last one seals the document."""
+    _require_sealer_org(actor, seal)
+    if seal.status is not SealStatus.applied:
+        raise TransitionNotAllowed(_("只有已盖章、尚未提交的签章可以提交。"))
+    doc = seal.revision.document
+    last = seal.position + 1 == len(lifecycle.kind_of(doc).sealed_by)
+    seal.status, seal.confirmed_at = SealStatus.confirmed, utcnow()
+    before = doc.status.value
+    lifecycle._move(doc, "seal", DocumentStatus.sealed if last else DocumentStatus.approved)
+    _audit(db, actor, seal, "seal.confirmed", SealStatus.applied.value,
+           {"document_status": f"{before}->{doc.status.value}"})
+    db.commit()
+
+
+def withdraw(db: Session, actor: User, seal: Seal) -> None:
+    """撤章: only before the seal is submitted; the document goes back to the bytes before it."""
+    _require_sealer_org(actor, seal)
+    if seal.status not in (SealStatus.applied, SealStatus.awaiting_key, SealStatus.failed):
+        raise TransitionNotAllowed(_("签章已提交，不能撤章。"))
+    before = seal.status.value
+    seal.status = SealStatus.withdrawn
+    _audit(db, actor, seal, "seal.withdrawn", before)
+    db.commit()
+
+
+def _audit(db: Session, actor: User | None, seal: Seal, action: str, before: object,
+           detail: dict[str, object] | None = None) -> None:
+    audit.record(db, actor=actor, action=action, subject_type="seal", subject_id=seal.id,
+                 before=before, after=seal.status.value,
+                 detail={"revision": seal.revision_id, "role": seal.role, **(detail or {})})

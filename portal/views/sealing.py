@@ -1,0 +1,127 @@
+"""The stamping wizard: see the pages, click where the seal goes, enter the PIN, watch it
+happen, then 提交 or 撤章. The lifecycle's sealing commands check turn, org and state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import NotFound
+
+import seals
+from portal import db, pdfpages
+from portal.domain import credentials, lifecycle, sealing
+from portal.domain.errors import InvalidInput
+from portal.forms import PinForm, VersionForm
+from portal.models import Seal
+from portal.policy import SIGNED_IN, access
+from portal.views.documents import _load
+from portal.web import render
+
+bp = Blueprint("sealing", __name__)
+
+HALF_SEAL = seals.placement.OFFICIAL_SEAL_MM * seals.placement.MM / 2
+
+
+def _page_of(doc_id: int) -> Any:
+    doc = _load(doc_id)
+    revision = doc.current_revision
+    sha = sealing.current_pdf(db.session(), revision) if revision else None
+    if sha is None:
+        raise NotFound()
+    return doc, sha
+
+
+@bp.get("/documents/<int:document_id>/seal")
+@access(SIGNED_IN)
+def stamp(document_id: int) -> Any:
+    doc, sha = _page_of(document_id)
+    session = db.session()
+    return render("sealing/stamp.html", doc=doc, sha=sha, sizes=pdfpages.page_sizes(sha),
+                  seal=sealing.in_progress(session, doc),
+                  may_seal=sealing.may_seal(session, current_user, doc),
+                  position=sealing.next_position(session, doc),
+                  kind=lifecycle.kind_of(doc), form=VersionForm(version=doc.version),
+                  credential=credentials.org_key(session, current_user.org_id),
+                  seal_px=HALF_SEAL * 2)
+
+
+@bp.post("/documents/<int:document_id>/seal")
+@access(SIGNED_IN)
+def start(document_id: int) -> Any:
+    doc, sha = _page_of(document_id)
+    page = request.form.get("page", type=int)
+    fx, fy = request.form.get("fx", type=float), request.form.get("fy", type=float)
+    x = y = None
+    sizes = pdfpages.page_sizes(sha)
+    if page is not None and fx is not None and fy is not None:
+        if not (0 <= page < len(sizes) and 0 <= fx <= 1 and 0 <= fy <= 1):
+            raise NotFound()
+        width, height = sizes[page]
+        x, y = fx * width - HALF_SEAL, (1 - fy) * height - HALF_SEAL
+    sealing.start(db.session(), current_user, doc, request.form.get("version", type=int),
+                  page or 0, x, y)
+    return redirect(url_for(".stamp", document_id=doc.id))
+
+
+@bp.get("/documents/<int:document_id>/pages/<int:page>.png")
+@access(SIGNED_IN)
+def page_image(document_id: int, page: int) -> Any:
+    _doc, sha = _page_of(document_id)
+    if not 0 <= page < len(pdfpages.page_sizes(sha)):
+        raise NotFound()
+    response = Response(pdfpages.page_png(sha, page), mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _seal(seal_id: int) -> Seal:
+    seal = db.session().get(Seal, seal_id)
+    if seal is None:
+        raise NotFound()
+    _load(seal.revision.document_id)
+    return seal
+
+
+@bp.get("/seals/<int:seal_id>/status")
+@access(SIGNED_IN)
+def status(seal_id: int) -> Any:
+    seal = _seal(seal_id)
+    return render("sealing/stamp.html", block="seal_status", seal=seal, pin_form=PinForm(),
+                  doc=seal.revision.document)
+
+
+@bp.post("/seals/<int:seal_id>/key")
+@access(SIGNED_IN)
+def key(seal_id: int) -> Any:
+    seal = _seal(seal_id)
+    form = PinForm()
+    if not form.validate_on_submit():
+        return render("sealing/stamp.html", 400, block="seal_status", seal=seal, pin_form=form,
+                      doc=seal.revision.document)
+    try:
+        sealing.sign_with_pin(db.session(), current_user, seal, form.pin.data)
+    except InvalidInput as refused:
+        form.pin.errors = [refused.message]
+        return render("sealing/stamp.html", 400, block="seal_status", seal=seal, pin_form=form,
+                      doc=seal.revision.document)
+    return redirect(url_for(".stamp", document_id=seal.revision.document_id))
+
+
+@bp.post("/seals/<int:seal_id>/confirm")
+@access(SIGNED_IN)
+def confirm(seal_id: int) -> Any:
+    seal = _seal(seal_id)
+    if VersionForm().validate_on_submit():
+        sealing.confirm(db.session(), current_user, seal)
+    return redirect(url_for("documents.show", document_id=seal.revision.document_id))
+
+
+@bp.post("/seals/<int:seal_id>/withdraw")
+@access(SIGNED_IN)
+def withdraw(seal_id: int) -> Any:
+    seal = _seal(seal_id)
+    if VersionForm().validate_on_submit():
+        sealing.withdraw(db.session(), current_user, seal)
+    return redirect(url_for(".stamp", document_id=seal.revision.document_id))

@@ -1,0 +1,192 @@
+"""Sealing a contract in the portal: supplier then purchaser, real jobs on a real worker,
+PAdES signatures that poppler's pdfsig accepts, and every refusal leaving nothing changed."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
+from redis import Redis
+from sqlalchemy import select
+
+import documents
+import seals
+from jobs.worker import run as run_worker
+from portal import authority, storage
+from portal.demo import DEMO_PIN
+from portal.domain import lifecycle, sealing
+from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
+from portal.models import AuditEvent, DocumentStatus, Organisation, Seal, SealStatus, User
+from tests.helpers import nss_database, pdfsig_blocks, run_pdfsig
+
+pytestmark = pytest.mark.db
+
+
+def user(db, username: str) -> User:
+    return db.scalar(select(User).where(User.username == username))
+
+
+def work(app) -> None:
+    run_worker(app, ("render", "default"), burst=True)
+
+
+@pytest.fixture
+def approved_contract(app, demo_keys, db):
+    """采购合同 drafted by the supplier, confirmed by the purchaser's reviewer, rendered."""
+    supplier = user(db, "gys_mfr")
+    purchaser = db.scalar(select(Organisation).where(Organisation.name == "呼和浩特市第一中学"))
+    doc = lifecycle.create_draft(db, supplier, "contract", "台式计算机采购合同",
+                                 parties={"purchaser": purchaser},
+                                 start_from=documents.get_kind("contract").sample())
+    lifecycle.submit(db, supplier, doc, None)
+    lifecycle.approve(db, user(db, "cg_reviewer"), doc, None)
+    work(app)
+    db.expire_all()
+    return doc
+
+
+def seal_as(app, db, doc, username: str, pin: str = DEMO_PIN, **placement) -> Seal:
+    sealer = user(db, username)
+    seal = sealing.start(db, sealer, doc, None, placement.get("page", 0),
+                         placement.get("x"), placement.get("y"))
+    work(app)
+    db.expire_all()
+    assert seal.status is SealStatus.awaiting_key, seal.error
+    sealing.sign_with_pin(db, sealer, seal, pin)
+    work(app)
+    db.expire_all()
+    assert seal.status is SealStatus.applied, seal.error
+    return seal
+
+
+def test_two_parties_seal_in_order_and_pdfsig_accepts_both(app, db, approved_contract,
+                                                           tmp_path) -> None:
+    doc = approved_contract
+    first = seal_as(app, db, doc, "gys_mfr", page=0, x=300.0, y=200.0)
+    assert doc.status is DocumentStatus.approved  # applied, not yet submitted
+    sealing.confirm(db, user(db, "gys_mfr"), first)
+    assert doc.status is DocumentStatus.approved
+    second = seal_as(app, db, doc, "cg_clerk")
+    sealing.confirm(db, user(db, "cg_clerk"), second)
+    assert doc.status is DocumentStatus.sealed
+
+    final = storage.read(sealing.current_pdf(db, doc.current_revision), ".pdf")
+    with app.app_context():
+        root = authority.authority().root_certificate.public_bytes(Encoding.PEM)
+        report = seals.verify_pdf(final, authority.trust_roots(), authority.crls())
+    assert report.ok and [s.org_name for s in report.signatures] == [
+        "北方信创计算机有限公司", "呼和浩特市第一中学"]
+    assert report.signatures[0].certifies
+    database = nss_database(tmp_path, root)
+    blocks = pdfsig_blocks(run_pdfsig(database, final, tmp_path))
+    assert set(blocks) == {"seal-1-supplier", "seal-2-purchaser"}
+    for block in blocks.values():
+        assert "Signature is Valid" in block and "Certificate is Trusted" in block
+    assert "Total document signed" in blocks["seal-2-purchaser"]
+
+    at = final.index(b"/Contents") - 200  # one byte of signed content changed
+    tampered = final[:at] + bytes([final[at] ^ 0x01]) + final[at + 1:]
+    blocks = pdfsig_blocks(run_pdfsig(database, tampered, tmp_path))
+    assert any("Digest Mismatch" in block for block in blocks.values())
+    with app.app_context():
+        assert not seals.verify_pdf(tampered, authority.trust_roots(), authority.crls()).ok
+
+
+def test_each_seal_records_the_approval_it_rests_on_and_who_unlocked_the_key(
+        app, db, approved_contract) -> None:
+    seal = seal_as(app, db, approved_contract, "gys_mfr")
+    assert seal.decision.reviewer.username == "cg_reviewer"
+    assert seal.sealer.username == "gys_mfr"
+    actions = db.scalars(select(AuditEvent.action).where(AuditEvent.subject_type == "seal")
+                         .order_by(AuditEvent.seq)).all()
+    assert actions == ["seal.started", "seal.key_used", "seal.applied"]
+
+
+def test_out_of_turn_and_wrong_org_are_refused_and_change_nothing(db, approved_contract) -> None:
+    with pytest.raises(Forbidden, match="尚未轮到本单位盖章"):
+        sealing.start(db, user(db, "cg_clerk"), approved_contract, None, 0, None, None)
+    with pytest.raises(Forbidden):
+        sealing.start(db, user(db, "gys_reseller"), approved_contract, None, 0, None, None)
+    with pytest.raises(Forbidden):
+        sealing.start(db, user(db, "zj_clerk"), approved_contract, None, 0, None, None)
+    assert db.scalars(select(Seal)).all() == []
+
+
+def test_wrong_pin_is_refused_and_the_seal_still_waits_for_the_key(app, db,
+                                                                   approved_contract) -> None:
+    sealer = user(db, "gys_mfr")
+    seal = sealing.start(db, sealer, approved_contract, None, 0, None, None)
+    work(app)
+    db.expire_all()
+    with pytest.raises(InvalidInput, match="证书密码错误"):
+        sealing.sign_with_pin(db, sealer, seal, "000000")
+    db.expire_all()
+    assert seal.status is SealStatus.awaiting_key and seal.signature is None
+    sealing.sign_with_pin(db, sealer, seal, DEMO_PIN)  # the right PIN still works
+
+
+def test_withdraw_before_submitting_and_never_after(app, db, approved_contract) -> None:
+    doc = approved_contract
+    before = sealing.current_pdf(db, doc.current_revision)
+    seal = seal_as(app, db, doc, "gys_mfr")
+    assert sealing.current_pdf(db, doc.current_revision) == seal.output_sha256 != before
+    sealing.withdraw(db, user(db, "gys_mfr"), seal)
+    assert seal.status is SealStatus.withdrawn
+    assert sealing.current_pdf(db, doc.current_revision) == before
+    again = seal_as(app, db, doc, "gys_mfr")
+    sealing.confirm(db, user(db, "gys_mfr"), again)
+    with pytest.raises(TransitionNotAllowed, match="不能撤章"):
+        sealing.withdraw(db, user(db, "gys_mfr"), again)
+
+
+def test_a_revoked_certificate_cannot_seal(app, db, approved_contract) -> None:
+    sealer = user(db, "gys_mfr")
+    seal = sealing.start(db, sealer, approved_contract, None, 0, None, None)
+    work(app)
+    db.expire_all()
+    with app.app_context():
+        authority.authority().revoke(int(seal.credential.serial_hex, 16))
+        authority.authority().save(app.config["VAR_DIR"] / "ca")
+    try:
+        with pytest.raises(InvalidInput, match="吊销"):
+            sealing.sign_with_pin(db, sealer, seal, DEMO_PIN)
+        assert seal.status is SealStatus.awaiting_key
+    finally:
+        with app.app_context():
+            authority.authority()._revoked.clear()  # the CA is shared by the session's tests
+            authority.authority().save(app.config["VAR_DIR"] / "ca")
+
+
+def test_sealing_needs_an_approved_rendered_revision(app, db, demo_keys) -> None:
+    supplier = user(db, "gys_mfr")
+    purchaser = db.scalar(select(Organisation).where(Organisation.name == "呼和浩特市第一中学"))
+    doc = lifecycle.create_draft(db, supplier, "contract", "未审核合同",
+                                 parties={"purchaser": purchaser},
+                                 start_from=documents.get_kind("contract").sample())
+    with pytest.raises(TransitionNotAllowed, match="审核通过"):
+        sealing.start(db, supplier, doc, None, 0, None, None)
+
+
+def test_no_pin_or_key_material_reaches_redis_logs_or_the_database(
+        app, db, approved_contract, redis_url, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    seal_as(app, db, approved_contract, "gys_mfr")
+    pin = DEMO_PIN.encode()
+    with Redis.from_url(redis_url) as redis:
+        for key in redis.keys("*"):
+            kind = redis.type(key)
+            values = [redis.get(key)] if kind == b"string" else \
+                list(redis.hgetall(key).values()) if kind == b"hash" else \
+                redis.lrange(key, 0, -1) if kind == b"list" else []
+            for value in values:
+                assert pin not in (value or b""), key
+                assert b"PRIVATE KEY" not in (value or b"")
+    assert DEMO_PIN not in caplog.text
+    credential = approved_contract and db.scalars(select(Seal)).first().credential
+    with pytest.raises(seals.WrongPin):
+        seals.unlock(credential.p12_encrypted, "")  # the stored key is encrypted
+    for event in db.scalars(select(AuditEvent)):
+        assert DEMO_PIN not in str(event.detail)
+    stored = db.scalars(select(Seal)).first()
+    assert stored.prepared is None and DEMO_PIN.encode() not in (stored.signature or b"")
