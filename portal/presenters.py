@@ -22,6 +22,20 @@ STATUS_LABELS = {
 }
 
 
+SEALED_LABELS = {
+    "supplier": _l("供应商已盖章"),
+    "purchaser": _l("采购单位已盖章"),
+    "collector": _l("征集人已盖章"),
+    "agency": _l("代理机构已盖章"),
+    "regulator": _l("财政部门已盖章"),
+    "expert": _l("评审专家已签章"),
+}
+
+
+def sealed_label(role: str) -> str:
+    return str(SEALED_LABELS.get(role, role))
+
+
 def status_label(status: DocumentStatus) -> str:
     return str(STATUS_LABELS[status])
 
@@ -69,5 +83,5 @@ def field_label(kind: documents.Kind, path: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    for helper in (status_label, kind_title, answers, field_label):
+    for helper in (status_label, kind_title, answers, field_label, sealed_label):
         app.add_template_global(helper)

@@ -5,7 +5,8 @@ Mount on the ``kuangcai`` console script with :func:`register` (or add ``verify_
 
 Environment:
 
-* ``KUANGCAI_CA_DIR`` – where the demo CA lives (``--ca-dir``; default ``./var/ca``), created on
+* ``KUANGCAI_CA_DIR`` – where the demo CA lives (``--ca-dir``; default ``$KUANGCAI_VAR_DIR/ca``,
+  else ``./var/ca``, as the portal), created on
   first use: ``ca.json`` (keys encrypted), ``root.pem``, ``crl.der``.
 * ``KUANGCAI_CA_PASSPHRASE`` – the CA passphrase. Unset, the demo default
   ``kuangcai-demo-ca`` is used and a warning is printed: fine on a laptop, never in production.
@@ -46,7 +47,8 @@ from seals.signing import seal_pdf
 from seals.uscc import validate_uscc
 from seals.verify import verify_pdf
 
-DEFAULT_CA_DIR = "./var/ca"
+# The portal keeps its CA in $KUANGCAI_VAR_DIR/ca; the commands default to the same place.
+DEFAULT_CA_DIR = os.path.join(os.environ.get("KUANGCAI_VAR_DIR", "./var"), "ca")
 DEMO_PASSPHRASE = "kuangcai-demo-ca"  # noqa: S105 - documented demo default
 PERSONAL_SEAL_MM = 18.0
 F = TypeVar("F", bound=Callable[..., Any])

@@ -19,10 +19,12 @@ document.addEventListener("click", function (event) {
   document.getElementById("seal-fy").value = fy.toFixed(4);
   document.querySelectorAll(".seal-marker").forEach(function (m) { m.hidden = true; });
   var marker = figure.querySelector(".seal-marker");
-  var size = parseFloat(stack.dataset.sealWidth) / parseFloat(img.getAttribute("width")) * 100;
-  marker.style.width = size + "%";
-  marker.style.left = (fx * 100 - size / 2) + "%";
-  marker.style.top = "calc(" + (fy * 100) + "% - " + (size / 2) + "cqw)";
+  // The seal's diameter in points, scaled like the page image (1 image pixel = 1 point).
+  var size = parseFloat(stack.dataset.sealWidth) / parseFloat(img.getAttribute("width")) * box.width;
+  marker.style.width = size + "px";
+  marker.style.height = size + "px";
+  marker.style.left = (fx * box.width - size / 2) + "px";
+  marker.style.top = (fy * box.height - size / 2) + "px";
   marker.hidden = false;
   var state = document.getElementById("placement-state");
   if (state) { state.textContent = "已选择：第 " + (parseInt(figure.dataset.page, 10) + 1) + " 页"; }

@@ -33,18 +33,24 @@ def _page_of(doc_id: int) -> Any:
     return doc, sha
 
 
-@bp.get("/documents/<int:document_id>/seal")
-@access(SIGNED_IN)
-def stamp(document_id: int) -> Any:
+def _stamp(document_id: int, status: int = 200, pin_form: PinForm | None = None,
+           block: str = "content") -> Any:
+    """The stamping page; an HTMX request for the seal's state gets just that block."""
     doc, sha = _page_of(document_id)
     session = db.session()
-    return render("sealing/stamp.html", doc=doc, sha=sha, sizes=pdfpages.page_sizes(sha),
-                  seal=sealing.in_progress(session, doc),
+    return render("sealing/stamp.html", status, block=block, doc=doc, sha=sha,
+                  sizes=pdfpages.page_sizes(sha), seal=sealing.in_progress(session, doc),
                   may_seal=sealing.may_seal(session, current_user, doc),
                   position=sealing.next_position(session, doc),
                   kind=lifecycle.kind_of(doc), form=VersionForm(version=doc.version),
                   credential=credentials.org_key(session, current_user.org_id),
-                  seal_px=HALF_SEAL * 2)
+                  seal_px=HALF_SEAL * 2, pin_form=pin_form or PinForm())
+
+
+@bp.get("/documents/<int:document_id>/seal")
+@access(SIGNED_IN)
+def stamp(document_id: int) -> Any:
+    return _stamp(document_id)
 
 
 @bp.post("/documents/<int:document_id>/seal")
@@ -89,7 +95,7 @@ def _seal(seal_id: int) -> Seal:
 def status(seal_id: int) -> Any:
     seal = _seal(seal_id)
     return render("sealing/stamp.html", block="seal_status", seal=seal, pin_form=PinForm(),
-                  doc=seal.revision.document)
+                  doc=seal.revision.document, kind=lifecycle.kind_of(seal.revision.document))
 
 
 @bp.post("/seals/<int:seal_id>/key")
@@ -97,15 +103,14 @@ def status(seal_id: int) -> Any:
 def key(seal_id: int) -> Any:
     seal = _seal(seal_id)
     form = PinForm()
+    doc_id = seal.revision.document_id
     if not form.validate_on_submit():
-        return render("sealing/stamp.html", 400, block="seal_status", seal=seal, pin_form=form,
-                      doc=seal.revision.document)
+        return _stamp(doc_id, 400, form, block="seal_status")
     try:
         sealing.sign_with_pin(db.session(), current_user, seal, form.pin.data)
     except InvalidInput as refused:
         form.pin.errors = [refused.message]
-        return render("sealing/stamp.html", 400, block="seal_status", seal=seal, pin_form=form,
-                      doc=seal.revision.document)
+        return _stamp(doc_id, 400, form, block="seal_status")
     return redirect(url_for(".stamp", document_id=seal.revision.document_id))
 
 

@@ -111,3 +111,16 @@ def test_security_headers_are_set(app) -> None:
     response = app.test_client().get("/")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("path", ["/login", "/documents/new", "/account/ca", "/verify",
+                                  "/documents", "/todo", "/healthz"])
+def test_every_page_also_renders_as_an_htmx_fragment(signed_in, path) -> None:
+    client = signed_in("dl_clerk") if path != "/login" else signed_in("dl_clerk").application \
+        .test_client()
+    full = client.get(path)
+    fragment = client.get(path, headers=HX)
+    assert full.status_code == fragment.status_code == 200
+    assert "<html" in full.get_data(as_text=True)
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert "系统内部错误" not in fragment.get_data(as_text=True)

@@ -190,3 +190,45 @@ def test_no_pin_or_key_material_reaches_redis_logs_or_the_database(
         assert DEMO_PIN not in str(event.detail)
     stored = db.scalars(select(Seal)).first()
     assert stored.prepared is None and DEMO_PIN.encode() not in (stored.signature or b"")
+
+
+def test_stamping_pages_over_http_show_each_state(app, db, approved_contract, signed_in) -> None:
+    from tests.helpers import csrf_token
+
+    client = signed_in("gys_mfr")
+    doc_id = approved_contract.id
+    page = client.get(f"/documents/{doc_id}/seal")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'data-clickable="true"' in html
+    image = client.get(f"/documents/{doc_id}/pages/0.png")
+    assert image.status_code == 200 and image.data.startswith(b"\x89PNG")
+    assert client.get(f"/documents/{doc_id}/pages/99.png").status_code == 404
+    started = client.post(f"/documents/{doc_id}/seal", data={
+        "csrf_token": csrf_token(html), "version": str(approved_contract.version),
+        "page": "2", "fx": "0.7", "fy": "0.4"})
+    assert started.status_code == 302
+    seal = db.scalars(select(Seal)).one()
+    assert seal.page == 2 and 300 < seal.x < 420  # 0.7 of 595 pt, less half the seal
+    status = client.get(f"/seals/{seal.id}/status", headers={"HX-Request": "true"})
+    assert status.status_code == 200 and "正在准备签章" in status.get_data(as_text=True)
+    work(app)
+    status = client.get(f"/seals/{seal.id}/status", headers={"HX-Request": "true"})
+    assert "证书密码（PIN）" in status.get_data(as_text=True)
+    full = client.get(f"/documents/{doc_id}/seal").get_data(as_text=True)
+    wrong = client.post(f"/seals/{seal.id}/key", data={"csrf_token": csrf_token(full),
+                                                       "pin": "999999"})
+    assert wrong.status_code == 400 and "证书密码错误" in wrong.get_data(as_text=True)
+    right = client.post(f"/seals/{seal.id}/key", data={"csrf_token": csrf_token(full),
+                                                       "pin": DEMO_PIN})
+    assert right.status_code == 302
+    work(app)
+    status = client.get(f"/seals/{seal.id}/status", headers={"HX-Request": "true"})
+    assert "供应商已盖章" in status.get_data(as_text=True)
+    # the purchaser cannot act on the supplier's seal
+    other = signed_in("cg_clerk")
+    token = csrf_token(other.get(f"/documents/{doc_id}").get_data(as_text=True))
+    assert other.post(f"/seals/{seal.id}/withdraw", data={"csrf_token": token}).status_code == 403
+    assert client.post(f"/seals/{seal.id}/confirm",
+                       data={"csrf_token": csrf_token(full)}).status_code == 302
+    db.expire_all()
+    assert seal.status is SealStatus.confirmed
