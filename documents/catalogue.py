@@ -23,6 +23,7 @@ from documents.kinds import (
     evaluation_report,
     framework_agreement,
     intention_announcement,
+    online_contract,
     opening_record,
     procurement_plan,
     requirements,
@@ -51,6 +52,7 @@ _DECLARED = (
     evaluation_report.KIND,
     framework_agreement.KIND,
     contract.KIND,
+    online_contract.KIND,
 )
 
 

@@ -52,6 +52,9 @@ class Kind:
     board_category: BoardCategory | None
     sample: Callable[[], dict[str, Any]]
     checks: tuple[Check, ...] = ()
+    #: The document's PDF is a file the drafter uploads (a contract agreed offline), not a
+    #: rendering; the template only renders its record for the preview.
+    uploaded_pdf: bool = False
 
     def step(self, slug: str) -> WizardStep:
         for step in self.steps:

@@ -28,7 +28,8 @@ def prepare_seal(seal_id: int) -> str:
                                      sealing.SEAL_TYPES.get(document.kind, "公章")))
     spec = seals.SealSpec(
         field_name=seal.field_name, image_png=image, page=seal.page, x=seal.x, y=seal.y,
-        certify=seal.position == 0, reason=f"{seal.org.name} 盖章", location="框采",
+        certify=seal.position == 0 and sealing.reserves_fields(seal.revision),
+        reason=f"{seal.org.name} 盖章", location="框采",
         reserve=sealing.reserved_slots(session, seal),
     )
     certificate = x509.load_der_x509_certificate(seal.credential.certificate_der)

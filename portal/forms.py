@@ -134,3 +134,7 @@ class BindCredentialForm(FlaskForm):
 
 class VerifyForm(FlaskForm):
     pdf = FileField(_l("PDF 文件"))
+
+
+class UploadPdfForm(VersionForm):
+    pdf = FileField(_l("合同 PDF 文件（双方线下协商一致的合同）"))

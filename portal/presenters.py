@@ -75,6 +75,8 @@ def answers(doc: Document, step: documents.WizardStep) -> list[tuple[str, str, o
 
 
 def field_label(kind: documents.Kind, path: str) -> str:
+    if path == "upload":
+        return str(_l("合同 PDF"))
     for step in kind.steps:
         for name, label, _value in _labelled_leaves(step.form_class()):
             if name == path:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -43,11 +44,11 @@ class BindingState(enum.StrEnum):
 
 
 STATE_LABELS = {
-    BindingState.unbound: "未绑定",
-    BindingState.renewal: "续期",
-    BindingState.bound: "已绑定",
-    BindingState.duplicate: "数据重复",
-    BindingState.other_role: "已绑定其他角色",
+    BindingState.unbound: _l("未绑定"),
+    BindingState.renewal: _l("续期"),
+    BindingState.bound: _l("已绑定"),
+    BindingState.duplicate: _l("数据重复"),
+    BindingState.other_role: _l("已绑定其他角色"),
 }
 
 

@@ -18,11 +18,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 import documents
-from portal import jobs_queue
+from portal import jobs_queue, storage
 from portal.domain import audit
 from portal.domain.errors import (
     Conflict,
@@ -60,8 +61,8 @@ TRANSITIONS: dict[tuple[DocumentStatus, str], frozenset[DocumentStatus]] = {
 }
 
 COMMAND_NAMES = {
-    "save": "保存", "submit": "提交审核", "approve": "审核通过", "return": "退回",
-    "reopen": "重新编辑", "seal": "盖章", "publish": "发布",
+    "save": _l("保存"), "submit": _l("提交审核"), "approve": _l("审核通过"), "return": _l("退回"),
+    "reopen": _l("重新编辑"), "seal": _l("盖章"), "publish": _l("发布"),
 }
 
 MAX_REASON = 500
@@ -79,7 +80,7 @@ def _move(doc: Document, command: str, to: DocumentStatus) -> None:
     allowed = TRANSITIONS.get((doc.status, command))
     if allowed is None or to not in allowed:
         raise TransitionNotAllowed(
-            _("当前状态下不能执行“%(action)s”。", action=_(COMMAND_NAMES[command]))
+            _("当前状态下不能执行“%(action)s”。", action=str(COMMAND_NAMES[command]))
         )
     doc.status = to
 
@@ -176,13 +177,37 @@ def save_step(db: Session, actor: User, doc: Document, version: int | None, step
     return result
 
 
+def attach_upload(db: Session, actor: User, doc: Document, version: int | None,
+                  content: bytes) -> None:
+    """The PDF a kind with ``uploaded_pdf`` seals (checked by the caller: a real PDF)."""
+    require_editable(doc)
+    _check_version(doc, version)
+    _require_clerk_of(actor, doc.owner_org_id)
+    if not kind_of(doc).uploaded_pdf:
+        raise InvalidInput(_("该类文书由系统生成 PDF，不能上传。"))
+    before = doc.uploaded_pdf_sha256
+    doc.uploaded_pdf_sha256 = storage.put(content, ".pdf")
+    _move(doc, "save", S.draft)
+    _audit(db, actor, doc, "pdf_uploaded", S.draft.value,
+           {"sha256": doc.uploaded_pdf_sha256, "replaced": before})
+    db.commit()
+
+
+def _validated(doc: Document) -> tuple[documents.ValidatedDocument | None,
+                                         dict[str, list[str]]]:
+    errors: dict[str, list[str]] = {}
+    if kind_of(doc).uploaded_pdf and doc.uploaded_pdf_sha256 is None:
+        errors["upload"] = [_("请上传合同 PDF 文件")]
+    try:
+        validated = documents.validate(doc.kind, draft_formdata(doc))
+    except documents.ValidationFailed as failed:
+        return None, {**errors, **failed.errors}
+    return (None if errors else validated), errors
+
+
 def check_draft(doc: Document) -> dict[str, list[str]]:
     """Every field error of the whole draft (empty when it can be submitted)."""
-    try:
-        documents.validate(doc.kind, draft_formdata(doc))
-    except documents.ValidationFailed as failed:
-        return dict(failed.errors)
-    return {}
+    return _validated(doc)[1]
 
 
 # ---- review ------------------------------------------------------------------------------
@@ -190,17 +215,24 @@ def check_draft(doc: Document) -> dict[str, list[str]]:
 def submit(db: Session, actor: User, doc: Document, version: int | None) -> Revision:
     _check_version(doc, version)
     _require_clerk_of(actor, doc.owner_org_id)
-    try:
-        validated = documents.validate(doc.kind, draft_formdata(doc))
-    except documents.ValidationFailed as failed:
-        raise SubmissionInvalid(failed.errors) from None
+    validated, errors = _validated(doc)
+    if validated is None:
+        raise SubmissionInvalid(errors)
     data = validated.to_json()
-    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # An uploaded PDF is part of what was submitted, so it is part of the revision's hash.
+    hashed = {"data": data, "upload": doc.uploaded_pdf_sha256} if doc.uploaded_pdf_sha256 \
+        else data
+    canonical = json.dumps(hashed, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     revision = Revision(
         number=len(doc.revisions) + 1, data=data,
         data_sha256=hashlib.sha256(canonical.encode()).hexdigest(),
         submitted_by_id=actor.id, drafter_ids=sorted(set(doc.draft_editor_ids) | {actor.id}),
     )
+    if doc.uploaded_pdf_sha256 and kind_of(doc).uploaded_pdf:
+        # The upload is the document: nothing to render, no seal anchors in it.
+        revision.pdf_sha256 = doc.uploaded_pdf_sha256
+        revision.pdf_size = storage.path_of(revision.pdf_sha256, ".pdf").stat().st_size
+        revision.render_status, revision.anchors = RenderStatus.done, {}
     before = doc.status.value
     doc.revisions.append(revision)
     _move(doc, "submit", S.in_review if kind_of(doc).reviewed_by else S.approved)

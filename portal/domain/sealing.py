@@ -111,9 +111,8 @@ def start(db: Session, actor: User, doc: Document, version: int | None, page: in
         raise Forbidden(_("只有%(role)s的经办岗可以在此盖章。",
                           role=_(lifecycle.ROLE_NAMES[role])))
     credential = _credential_for(db, actor, role)
-    if position > 0 or x is None or y is None:  # later parties seal into reserved fields
-        anchor = _anchor(revision, role)
-        page, x, y = anchor
+    if (position > 0 and reserves_fields(revision)) or x is None or y is None:
+        page, x, y = _anchor(revision, role)  # reserved by the first seal, or the default
     approval = next((d for d in reversed(revision.decisions)
                      if d.decision is Decision.approved), None)
     seal = Seal(revision_id=revision.id, position=position, role=role, org_id=actor.org_id,
@@ -134,14 +133,24 @@ def _anchor(revision: Revision, role: str) -> tuple[int, float, float]:
     anchors = revision.anchors or {}
     point = anchors.get(role) or anchors.get(f"{role}-1")
     if point is None:
-        raise InvalidInput(_("该文书没有%(role)s的盖章位置。", role=role))
+        raise InvalidInput(_("请先点击页面图像选择盖章位置。"))
     half = seals.placement.OFFICIAL_SEAL_MM * seals.placement.MM / 2
     return int(point[0]), float(point[1]) - half, float(point[2]) - half
 
 
+def reserves_fields(revision: Revision) -> bool:
+    """Whether the first seal certifies and reserves the later parties' places: only when the
+    rendering carries an anchor for each of them. An uploaded PDF has none, so every party
+    places its own seal and no seal certifies (pyHanko would count a new field added after
+    certification as a forbidden change)."""
+    anchors = revision.anchors or {}
+    later = lifecycle.kind_of(revision.document).sealed_by[1:]
+    return all(role in anchors or f"{role}-1" in anchors for role in later)
+
+
 def reserved_slots(db: Session, seal: Seal) -> tuple[seals.FieldSlot, ...]:
     """Fields for every later party, created with the first (certifying) seal."""
-    if seal.position != 0:
+    if seal.position != 0 or not reserves_fields(seal.revision):
         return ()
     revision = seal.revision
     sealers = lifecycle.kind_of(revision.document).sealed_by

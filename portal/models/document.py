@@ -58,6 +58,8 @@ class Document(Base):
     returned_reason: Mapped[str | None] = mapped_column(Text)
     # Everyone who edited the draft since the last submission: none of them may review it.
     draft_editor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # For kinds whose PDF is uploaded (合同在线签订): the draft's file, by its SHA-256.
+    uploaded_pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -44,6 +44,6 @@ def bind() -> Any:
     except InvalidInput as refused:
         return _page(form, 400, refused.message)
     flash(_("%(state)s：已绑定 %(name)s 的证书。",
-            state=_(credentials.STATE_LABELS[binding.state]),
+            state=str(credentials.STATE_LABELS[binding.state]),
             name=binding.credential.subject_name))
     return redirect(url_for(".manage"))

@@ -16,9 +16,10 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
 import documents
-from portal import db, storage, verification
+from portal import db, storage, uploads, verification
 from portal.domain import lifecycle, sealing
-from portal.forms import NewDocumentForm, ReturnForm, VersionForm
+from portal.domain.errors import InvalidInput
+from portal.forms import NewDocumentForm, ReturnForm, UploadPdfForm, VersionForm
 from portal.models import Document, DocumentParty, Revision
 from portal.policy import SIGNED_IN, access
 from portal.web import render
@@ -104,13 +105,37 @@ def _after(kind: documents.Kind, slug: str, doc: Document) -> str:
     return url_for(".check", document_id=doc.id)
 
 
+@bp.post("/<int:document_id>/upload")
+@access(SIGNED_IN)
+def upload(document_id: int) -> Any:
+    """The contract PDF of a kind that seals an uploaded file (合同在线签订)."""
+    doc = _load(document_id)
+    form = UploadPdfForm()
+    if form.validate_on_submit():
+        try:
+            content = uploads.checked_pdf(form.pdf.data)
+        except InvalidInput as refused:
+            form.pdf.errors = [refused.message]
+        else:
+            lifecycle.attach_upload(db.session(), current_user, doc, _version(), content)
+            return redirect(url_for(".check", document_id=doc.id))
+    return _check_page(doc, 400, upload_form=form)
+
+
+def _check_page(doc: Document, status: int = 200, errors: dict[str, list[str]] | None = None,
+                upload_form: UploadPdfForm | None = None) -> Any:
+    return render("drafting/check.html", status, doc=doc, kind=lifecycle.kind_of(doc),
+                  errors=lifecycle.check_draft(doc) if errors is None else errors,
+                  form=VersionForm(version=doc.version),
+                  upload_form=upload_form or UploadPdfForm(version=doc.version))
+
+
 @bp.get("/<int:document_id>/check")
 @access(SIGNED_IN)
 def check(document_id: int) -> Any:
     doc = _load(document_id)
     lifecycle.require_editable(doc)
-    return render("drafting/check.html", doc=doc, kind=lifecycle.kind_of(doc),
-                  errors=lifecycle.check_draft(doc), form=VersionForm(version=doc.version))
+    return _check_page(doc)
 
 
 @bp.post("/<int:document_id>/submit")
@@ -120,8 +145,7 @@ def submit(document_id: int) -> Any:
     try:
         lifecycle.submit(db.session(), current_user, doc, _version())
     except lifecycle.SubmissionInvalid as invalid:
-        return render("drafting/check.html", 400, doc=doc, kind=lifecycle.kind_of(doc),
-                      errors=invalid.errors, form=VersionForm(version=doc.version))
+        return _check_page(doc, 400, invalid.errors)
     return redirect(url_for(".show", document_id=doc.id))
 
 

@@ -44,7 +44,9 @@ def _stamp(document_id: int, status: int = 200, pin_form: PinForm | None = None,
                   position=sealing.next_position(session, doc),
                   kind=lifecycle.kind_of(doc), form=VersionForm(version=doc.version),
                   credential=credentials.org_key(session, current_user.org_id),
-                  seal_px=HALF_SEAL * 2, pin_form=pin_form or PinForm())
+                  seal_px=HALF_SEAL * 2, pin_form=pin_form or PinForm(),
+                  reserved=bool(doc.current_revision)
+                  and sealing.reserves_fields(doc.current_revision))
 
 
 @bp.get("/documents/<int:document_id>/seal")

@@ -24,6 +24,7 @@ TITLES = {
     "deal_announcement": "成交结果公告", "contract_announcement": "合同公告",
     "opening_record": "开标记录表", "evaluation_report": "评审报告",
     "framework_agreement": "框架协议", "contract": "采购合同",
+    "online_contract": "合同在线签订",
 }
 
 SEALED_BY = {
@@ -37,6 +38,7 @@ SEALED_BY = {
     "evaluation_report": ("expert",),
     "framework_agreement": ("supplier", "collector"),
     "contract": ("supplier", "purchaser"),
+    "online_contract": ("purchaser", "supplier"),
 }
 
 BOARD = {
@@ -62,6 +64,10 @@ SPEC_FIELDS = {
                               "principal_duties", "agent_duties", "fee_standard", "fee_method",
                               "archive_keeping", "termination", "breach_liability",
                               "dispute_resolution", "signing_date"],
+    # seed 001 §二: the uploaded PDF is the contract; the record names it and its parties
+    "online_contract": ["contract_number", "contract_name", "agreement_number",
+                        "purchaser-name", "purchaser-uscc", "supplier-name", "supplier-uscc",
+                        "contract_amount", "signing_date"],
     "solicitation": ["invitation", "supplier_notices", "qualification_conditions",
                      "qualification_check", "lots", "lots-0-max_unit_price",
                      "policy_requirements", "policy_application", "agreement_term_months",

@@ -65,6 +65,7 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("GET", "/documents/revisions/{rev}.pdf"): ("login", 404),  # not rendered yet
     ("GET", "/documents/revisions/{rev}.docx"): ("login", 404),
     ("GET", "/documents/{doc}/current.pdf"): ("login", 404),
+    ("POST", "/documents/{doc}/upload"): ("login", owners(400)),  # no file
     # sealing: nothing to seal on an unrendered requirements document, and no such seal
     ("GET", "/documents/{doc}/seal"): ("login", 404),
     ("POST", "/documents/{doc}/seal"): ("login", 404),
@@ -103,6 +104,7 @@ ENDPOINT_PATHS = {
     "documents.rerender": ["/documents/revisions/{rev}/render"],
     "documents.download": ["/documents/revisions/{rev}.pdf", "/documents/revisions/{rev}.docx"],
     "documents.current_pdf": ["/documents/{doc}/current.pdf"],
+    "documents.upload": ["/documents/{doc}/upload"],
     "sealing.stamp": ["/documents/{doc}/seal"],
     "sealing.start": ["/documents/{doc}/seal"],
     "sealing.page_image": ["/documents/{doc}/pages/0.png"],

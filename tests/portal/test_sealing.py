@@ -27,6 +27,10 @@ def user(db, username: str) -> User:
     return db.scalar(select(User).where(User.username == username))
 
 
+def org(db, name: str) -> Organisation:
+    return db.scalar(select(Organisation).where(Organisation.name == name))
+
+
 def work(app) -> None:
     run_worker(app, ("render", "default"), burst=True)
 
@@ -232,3 +236,78 @@ def test_stamping_pages_over_http_show_each_state(app, db, approved_contract, si
                        data={"csrf_token": csrf_token(full)}).status_code == 302
     db.expire_all()
     assert seal.status is SealStatus.confirmed
+
+
+@pytest.fixture
+def agreed_offline_pdf() -> bytes:
+    import weasyprint
+
+    return weasyprint.HTML(string=(
+        "<html lang='zh-CN'><body style='font-family: \"Noto Serif CJK SC\"'>"
+        "<h1>打印机采购合同</h1><p>甲乙双方线下协商一致，签订本合同。</p>"
+        "<p style='margin-top: 600px'>甲方（盖章）　　　　乙方（盖章）</p></body></html>"
+    )).write_pdf()
+
+
+def test_uploaded_contract_is_sealed_by_the_purchaser_then_the_supplier(
+        app, db, demo_keys, agreed_offline_pdf, tmp_path) -> None:
+    purchaser = user(db, "cg_clerk")
+    supplier_org = org(db, "北方信创计算机有限公司")
+    doc = lifecycle.create_draft(db, purchaser, "online_contract", "打印机采购合同（线下签订）",
+                                 parties={"supplier": supplier_org},
+                                 start_from=documents.get_kind("online_contract").sample())
+    with pytest.raises(lifecycle.SubmissionInvalid) as missing:
+        lifecycle.submit(db, purchaser, doc, None)
+    assert "upload" in missing.value.errors
+    lifecycle.attach_upload(db, purchaser, doc, None, agreed_offline_pdf)
+    revision = lifecycle.submit(db, purchaser, doc, None)
+    assert doc.status is DocumentStatus.approved  # no review step for an agreed contract
+    assert revision.pdf_sha256 == storage.put(agreed_offline_pdf, ".pdf")
+    assert not sealing.reserves_fields(revision)
+
+    first = seal_as(app, db, doc, "cg_clerk", page=0, x=90.0, y=120.0)
+    sealing.confirm(db, purchaser, first)
+    with pytest.raises(InvalidInput, match="选择盖章位置"):
+        sealing.start(db, user(db, "gys_mfr"), doc, None, 0, None, None)
+    second = seal_as(app, db, doc, "gys_mfr", page=0, x=330.0, y=120.0)
+    sealing.confirm(db, user(db, "gys_mfr"), second)
+    assert doc.status is DocumentStatus.sealed
+
+    final = storage.read(sealing.current_pdf(db, revision), ".pdf")
+    with app.app_context():
+        report = seals.verify_pdf(final, authority.trust_roots(), authority.crls())
+        root = authority.authority().root_certificate.public_bytes(Encoding.PEM)
+    assert report.ok and not any(s.certifies for s in report.signatures)
+    assert [s.org_name for s in report.signatures] == [
+        "呼和浩特市第一中学", "北方信创计算机有限公司"]
+    blocks = pdfsig_blocks(run_pdfsig(nss_database(tmp_path, root), final, tmp_path))
+    assert all("Signature is Valid" in block for block in blocks.values()) and len(blocks) == 2
+
+
+def test_an_upload_that_is_not_a_pdf_is_refused_and_the_draft_keeps_its_file(
+        app, db, demo_keys, signed_in, agreed_offline_pdf) -> None:
+    from io import BytesIO
+
+    from tests.helpers import csrf_token
+
+    purchaser = user(db, "cg_clerk")
+    supplier_org = org(db, "北方信创计算机有限公司")
+    doc = lifecycle.create_draft(db, purchaser, "online_contract", "上传检查",
+                                 parties={"supplier": supplier_org},
+                                 start_from=documents.get_kind("online_contract").sample())
+    client = signed_in("cg_clerk")
+    page = client.get(f"/documents/{doc.id}/check").get_data(as_text=True)
+    assert "请上传合同 PDF 文件" in page
+
+    def upload(content: bytes, version: str):
+        return client.post(f"/documents/{doc.id}/upload", data={
+            "csrf_token": csrf_token(page), "version": version,
+            "pdf": (BytesIO(content), "contract.pdf")}, content_type="multipart/form-data")
+
+    assert upload(agreed_offline_pdf, str(doc.version)).status_code == 302
+    db.expire_all()
+    kept = doc.uploaded_pdf_sha256
+    refused = upload(b"MZ\x90\x00 an executable", str(doc.version))
+    assert refused.status_code == 400 and "不是 PDF" in refused.get_data(as_text=True)
+    db.expire_all()
+    assert doc.uploaded_pdf_sha256 == kept
