@@ -49,7 +49,10 @@ class DocumentForm(Form):
 
 
 def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    """Trim text; a blank answer is no answer, whether the key was posted empty or left out."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
 
 
 def _label(field: Field) -> str:

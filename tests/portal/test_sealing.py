@@ -249,13 +249,19 @@ def agreed_offline_pdf() -> bytes:
     )).write_pdf()
 
 
+@pytest.fixture
+def online_contract_draft(db, demo_keys):
+    """合同在线签订 drafted by the purchaser with 北方信创 as supplier; no PDF uploaded yet."""
+    return lifecycle.create_draft(db, user(db, "cg_clerk"), "online_contract",
+                                  "打印机采购合同（线下签订）",
+                                  parties={"supplier": org(db, "北方信创计算机有限公司")},
+                                  start_from=documents.get_kind("online_contract").sample())
+
+
 def test_uploaded_contract_is_sealed_by_the_purchaser_then_the_supplier(
-        app, db, demo_keys, agreed_offline_pdf, tmp_path) -> None:
+        app, db, online_contract_draft, agreed_offline_pdf, tmp_path) -> None:
     purchaser = user(db, "cg_clerk")
-    supplier_org = org(db, "北方信创计算机有限公司")
-    doc = lifecycle.create_draft(db, purchaser, "online_contract", "打印机采购合同（线下签订）",
-                                 parties={"supplier": supplier_org},
-                                 start_from=documents.get_kind("online_contract").sample())
+    doc = online_contract_draft
     with pytest.raises(lifecycle.SubmissionInvalid) as missing:
         lifecycle.submit(db, purchaser, doc, None)
     assert "upload" in missing.value.errors
@@ -285,16 +291,12 @@ def test_uploaded_contract_is_sealed_by_the_purchaser_then_the_supplier(
 
 
 def test_an_upload_that_is_not_a_pdf_is_refused_and_the_draft_keeps_its_file(
-        app, db, demo_keys, signed_in, agreed_offline_pdf) -> None:
+        db, online_contract_draft, signed_in, agreed_offline_pdf) -> None:
     from io import BytesIO
 
     from tests.helpers import csrf_token
 
-    purchaser = user(db, "cg_clerk")
-    supplier_org = org(db, "北方信创计算机有限公司")
-    doc = lifecycle.create_draft(db, purchaser, "online_contract", "上传检查",
-                                 parties={"supplier": supplier_org},
-                                 start_from=documents.get_kind("online_contract").sample())
+    doc = online_contract_draft
     client = signed_in("cg_clerk")
     page = client.get(f"/documents/{doc.id}/check").get_data(as_text=True)
     assert "请上传合同 PDF 文件" in page
