@@ -19,6 +19,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
@@ -42,8 +43,12 @@ from portal.models import (
     RenderStatus,
     ReviewDecision,
     Revision,
+    Seal,
+    SealStatus,
     User,
 )
+
+ENDED_SEALS = (SealStatus.withdrawn, SealStatus.failed)
 
 S = DocumentStatus
 
@@ -342,6 +347,10 @@ def reopen(db: Session, actor: User, doc: Document, version: int | None) -> None
     _require_clerk_of(actor, doc.owner_org_id)
     revision = doc.current_revision
     assert revision is not None
+    sealed = db.scalar(select(func.count()).select_from(Seal).where(
+        Seal.revision_id == revision.id, Seal.status.not_in(ENDED_SEALS)))
+    if sealed:
+        raise TransitionNotAllowed(_("已有单位在此版本上盖章，不能重新编辑。"))
     _move(doc, "reopen", S.draft)
     doc.draft_data = _pairs(documents.to_formdata(revision.data))
     doc.draft_editor_ids = [actor.id]

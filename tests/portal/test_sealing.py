@@ -313,3 +313,10 @@ def test_an_upload_that_is_not_a_pdf_is_refused_and_the_draft_keeps_its_file(
     assert refused.status_code == 400 and "不是 PDF" in refused.get_data(as_text=True)
     db.expire_all()
     assert doc.uploaded_pdf_sha256 == kept
+
+
+def test_a_sealed_revision_cannot_be_reopened_for_editing(app, db, approved_contract) -> None:
+    seal_as(app, db, approved_contract, "gys_mfr")
+    with pytest.raises(TransitionNotAllowed, match="不能重新编辑"):
+        lifecycle.reopen(db, user(db, "gys_mfr"), approved_contract, None)
+    assert approved_contract.status is DocumentStatus.approved
