@@ -1,0 +1,61 @@
+"""What the board's pages need beyond the rows themselves: filter choices, the sealed PDF."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+
+from cryptography import x509
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal import authority
+from portal.board import BOARD_LABELS, CATEGORY_LABELS, search
+from portal.board.query import Filters
+from portal.models import Announcement, Organisation, Region
+
+
+def board_context(db: Session, filters: Filters) -> dict[str, Any]:
+    """Choices for the filter form: only organisations that have announcements on the board."""
+
+    def orgs(column: Any) -> list[Organisation]:
+        used = select(column).where(column.is_not(None)).distinct()
+        return list(db.scalars(select(Organisation).where(Organisation.id.in_(used))
+                               .order_by(Organisation.name)))
+
+    return {
+        "kinds": [(code, str(label)) for code, label in BOARD_LABELS.items()],
+        "categories": [(code, str(label)) for code, label in CATEGORY_LABELS.items()],
+        "regions": list(db.scalars(select(Region).order_by(Region.code))),
+        "collectors": orgs(Announcement.collector_org_id),
+        "purchasers": orgs(Announcement.purchaser_org_id),
+        "highlight": search.highlight,
+        "snippet": search.snippet,
+    }
+
+
+def pdf_sha256(db: Session, announcement: Announcement) -> str | None:
+    """The latest sealed bytes of the published revision (fixed once published: no seal can
+    be added or withdrawn after publication; None only while a rendering is still due)."""
+    from portal.domain import sealing
+
+    return sealing.current_pdf(db, announcement.revision)
+
+
+def verification_epoch() -> str:
+    """What can change a seal's verdict after publication: a revocation, or the day (the
+    certificates' validity). The CRL itself is re-signed on every call, so only its entries
+    count."""
+    serials = sorted(entry.serial_number for der in authority.crls()
+                     for entry in x509.load_der_x509_crl(der))
+    material = f"{date.today().isoformat()}|{serials}"
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+
+def board_label(code: str) -> str:
+    return str(BOARD_LABELS.get(code, code))
+
+
+def category_label(code: str | None) -> str:
+    return str(CATEGORY_LABELS.get(code, "")) if code else ""

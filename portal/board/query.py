@@ -1,0 +1,193 @@
+"""The board's filters and keyset pagination.
+
+Every filter is a query parameter, so a URL is a shareable view of the board. Pages are cut by
+a cursor on the sort key ((published_at, document_id), with the relevance score first when
+searching), never by OFFSET, so the hundredth page costs what the first does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
+from sqlalchemy.orm import Session, joinedload
+
+from portal.board import BOARD_LABELS, CATEGORY_LABELS, search
+from portal.models import Announcement
+
+PAGE_SIZE = 20
+BEIJING = timedelta(hours=8)
+_STAMP = "%Y%m%d%H%M%S%f"
+
+
+def beijing(value: datetime) -> datetime:
+    """Stored times are naive UTC; the board shows China Standard Time."""
+    return value + BEIJING
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str | None = None  # board category
+    region: str | None = None
+    category: str | None = None  # goods / services
+    collector: int | None = None
+    purchaser: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    query: search.Query = field(default=search.Query(()), compare=False, repr=False)
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> Filters:
+        """What the URL asks for; a value that makes no sense is dropped, never an error."""
+        query = search.Query.parse(args.get("q"))
+        region = (args.get("region") or "").strip()
+        return cls(
+            kind=args.get("kind") if args.get("kind") in BOARD_LABELS else None,
+            region=region if region.isdigit() and len(region) == 6 else None,
+            category=args.get("category") if args.get("category") in CATEGORY_LABELS else None,
+            collector=_int(args.get("collector")), purchaser=_int(args.get("purchaser")),
+            date_from=_date(args.get("from")), date_to=_date(args.get("to")),
+            q=query.text, query=query,
+        )
+
+    def to_args(self) -> dict[str, str]:
+        """The non-empty filters as URL parameters (the inverse of ``from_args``)."""
+        values = asdict(self)
+        values.pop("query")
+        values["from"], values["to"] = values.pop("date_from"), values.pop("date_to")
+        return {k: str(v) for k, v in values.items() if v not in (None, "")}
+
+    def without(self, name: str) -> dict[str, str]:
+        return {k: v for k, v in self.to_args().items() if k != name}
+
+    def conditions(self, dialect: str) -> list[ColumnElement[bool]]:
+        A = Announcement
+        found: list[ColumnElement[bool]] = []
+        if self.kind:
+            found.append(A.board_category == self.kind)
+        if self.region:
+            found.append(or_(A.region_code == self.region, A.local_region_code == self.region))
+        if self.category:
+            found.append(A.procurement_category == self.category)
+        if self.collector:
+            found.append(A.collector_org_id == self.collector)
+        if self.purchaser:
+            found.append(A.purchaser_org_id == self.purchaser)
+        if self.date_from:
+            found.append(A.published_at >= datetime.combine(self.date_from, time()) - BEIJING)
+        if self.date_to:
+            end = datetime.combine(self.date_to + timedelta(days=1), time()) - BEIJING
+            found.append(A.published_at < end)
+        if self.query:
+            found.append(search.condition(self.query, dialect))
+        return found
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Hit:
+    announcement: Announcement
+    score: int | None
+
+
+@dataclass(frozen=True)
+class Page:
+    hits: list[Hit]
+    next_cursor: str | None
+
+
+def encode_cursor(published_at: datetime, document_id: int, score: int | None = None) -> str:
+    key = f"{published_at.strftime(_STAMP)}-{document_id}"
+    return key if score is None else f"{score}-{key}"
+
+
+def decode_cursor(cursor: str | None, scored: bool) -> tuple[Any, ...] | None:
+    """(score?, published_at, document_id) from a cursor; None when absent or unreadable."""
+    parts = (cursor or "").split("-")
+    try:
+        if scored and len(parts) == 3:
+            return int(parts[0]), datetime.strptime(parts[1], _STAMP), int(parts[2])
+        if not scored and len(parts) == 2:
+            return datetime.strptime(parts[0], _STAMP), int(parts[1])
+    except ValueError:
+        return None
+    return None
+
+
+def _dialect(db: Session) -> str:
+    return db.get_bind().dialect.name
+
+
+def page(db: Session, filters: Filters, before: str | None = None,
+         size: int = PAGE_SIZE) -> Page:
+    """Newest first (most relevant first when searching), ``size`` at a time after ``before``."""
+    A = Announcement
+    scored = bool(filters.query)
+    score = search.score(filters.query).label("score") if scored else None
+    keys: list[Any] = [A.published_at, A.document_id]
+    if score is not None:
+        keys.insert(0, search.score(filters.query))
+    statement: Select[Any] = select(A, score) if score is not None else select(A)  # type: ignore[assignment]
+    statement = statement.where(*filters.conditions(_dialect(db)))
+    cursor = decode_cursor(before, scored)
+    if cursor is not None:
+        statement = statement.where(tuple_(*keys) < tuple_(*cursor))
+    statement = statement.order_by(*(key.desc() for key in keys)).limit(size + 1)
+    statement = statement.options(joinedload(A.owner_org))
+    rows = db.execute(statement).all()
+    hits = [Hit(row[0], row[1] if scored else None) for row in rows[:size]]
+    last = hits[-1] if len(rows) > size else None
+    next_cursor = encode_cursor(last.announcement.published_at, last.announcement.document_id,
+                                last.score) if last else None
+    return Page(hits, next_cursor)
+
+
+def since(db: Session, filters: Filters, after: str | None, size: int) -> Page:
+    """Oldest first from a cursor: how harvesters (OCDS, feeds readers) walk the whole board."""
+    A = Announcement
+    statement = select(A).where(*filters.conditions(_dialect(db)))
+    cursor = decode_cursor(after, scored=False)
+    if cursor is not None:
+        statement = statement.where(tuple_(A.published_at, A.document_id) > tuple_(*cursor))
+    rows = db.scalars(statement.order_by(A.published_at, A.document_id).limit(size + 1)).all()
+    hits = [Hit(a, None) for a in rows[:size]]
+    last = hits[-1].announcement if len(rows) > size else None
+    return Page(hits, encode_cursor(last.published_at, last.document_id) if last else None)
+
+
+def state(db: Session) -> tuple[int, datetime | None]:
+    """How many announcements and the newest one's time: the board changes only by growing,
+    so this pair identifies its content for ETags."""
+    count, newest = db.execute(
+        select(func.count(), func.max(Announcement.published_at))).one()
+    return int(count), newest
+
+
+def get(db: Session, document_id: int) -> Announcement | None:
+    return db.get(Announcement, document_id)
+
+
+def related(db: Session, announcement: Announcement) -> list[Announcement]:
+    """The project's other announcements, in order: a change links to its call, a result to
+    the call it closes, and so on."""
+    if not announcement.project_number:
+        return []
+    A = Announcement
+    return list(db.scalars(select(A).where(
+        and_(A.project_number == announcement.project_number,
+             A.document_id != announcement.document_id))
+        .order_by(A.published_at, A.document_id).limit(50)))
