@@ -26,6 +26,7 @@ from documents.kinds import (
     online_contract,
     opening_record,
     procurement_plan,
+    project_initiation,
     requirements,
     shortlist_announcement,
     solicitation,
@@ -36,6 +37,7 @@ from documents.kinds import (
 RESERVED_NAMES = frozenset({"kind", "region_code", "preview", "fonts_css", "sec", "loop", "self"})
 
 _DECLARED = (
+    project_initiation.KIND,
     requirements.KIND,
     procurement_plan.KIND,
     entrustment_agreement.KIND,

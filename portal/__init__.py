@@ -60,10 +60,22 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         return db.session().get(User, int(user_id))
 
     import portal.domain.document_todo  # noqa: F401  (registers the lifecycle's to-do source)
-    from portal.views import auth, credentials, documents, health, main, oversight, sealing, verify
+    import portal.domain.projects  # noqa: F401  (registers project rules on the lifecycle)
+    from portal.views import (
+        auth,
+        board,
+        credentials,
+        documents,
+        health,
+        main,
+        oversight,
+        projects,
+        sealing,
+        verify,
+    )
 
     for blueprint in (auth.bp, main.bp, health.bp, oversight.bp, documents.bp, sealing.bp,
-                      credentials.bp, verify.bp):
+                      credentials.bp, verify.bp, projects.bp, board.bp):
         app.register_blueprint(blueprint)
 
     policy.init_app(app)

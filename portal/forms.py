@@ -22,8 +22,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length
 
 import documents
+from portal.domain import projects
 from portal.domain.lifecycle import ROLE_NAMES, may_draft
-from portal.models import Organisation, OrgKind, User
+from portal.models import Organisation, OrgKind, Project, User
 
 
 class LoginForm(FlaskForm):
@@ -60,6 +61,7 @@ class NewDocumentForm(FlaskForm):
     title = StringField(
         _l("标题"), validators=[DataRequired(_l("请填写文书标题")), Length(max=200)]
     )
+    project = SelectField(_l("所属采购项目"), coerce=int, default=0)
     use_sample = BooleanField(_l("以示例数据开始（便于熟悉填写内容）"))
     party_collector = SelectField(_l("征集人"), coerce=int, default=0)
     party_agency = SelectField(_l("代理机构"), coerce=int, default=0)
@@ -73,6 +75,10 @@ class NewDocumentForm(FlaskForm):
         form.user = user
         form.kind.choices = [SelectChoice("", _("请选择"))] + [
             SelectChoice(k.code, k.title) for k in documents.all_kinds() if may_draft(user, k)
+        ]
+        form.projects = {p.id: p for p in projects.visible_to(db, user)}
+        form.project.choices = [SelectChoice(0, _("（不属于项目 / 新立项）"))] + [
+            SelectChoice(p.id, f"{p.number} {p.name}") for p in form.projects.values()
         ]
         form.orgs = {o.id: o for o in db.scalars(select(Organisation).order_by(Organisation.id))}
         for role in PARTY_ROLES:
@@ -98,6 +104,9 @@ class NewDocumentForm(FlaskForm):
                   kind=kind.title, role=_(ROLE_NAMES[role]))
             )
         return not missing
+
+    def chosen_project(self) -> Project | None:
+        return self.projects.get(self.project.data) if self.project.data else None
 
     def chosen_parties(self, kind: documents.Kind) -> dict[str, Organisation]:
         return {role: self.orgs[getattr(self, f"party_{role}").data]
@@ -138,3 +147,12 @@ class VerifyForm(FlaskForm):
 
 class UploadPdfForm(VersionForm):
     pdf = FileField(_l("合同 PDF 文件（双方线下协商一致的合同）"))
+
+
+class IssueForm(FlaskForm):
+    agency = SelectField(_l("受托代理机构"), coerce=int)
+
+
+class LeadForm(FlaskForm):
+    lead = SelectField(_l("项目负责人"), coerce=int)
+    handler = SelectField(_l("项目经办人"), coerce=int)

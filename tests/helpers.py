@@ -73,3 +73,65 @@ def pdfsig_blocks(output: str) -> dict[str, str]:
             if "Signature Field Name:" in line:
                 blocks[line.split(":", 1)[1].strip()] = chunk
     return blocks
+
+
+def work(app: Any) -> None:
+    """Run every queued job (rendering, sealing steps) on a real worker until the queues empty."""
+    from jobs.worker import run
+
+    run(app, ("render", "default"), burst=True)
+
+
+def seal_as(app: Any, db: Any, doc: Any, username: str, pin: str | None = None,
+            **placement: Any) -> Any:
+    """Apply (not yet submit) the next seal on ``doc`` as ``username``, jobs included."""
+    from sqlalchemy import select
+
+    from portal.demo import DEMO_PIN
+    from portal.domain import sealing
+    from portal.models import SealStatus, User
+
+    sealer = db.scalar(select(User).where(User.username == username))
+    seal = sealing.start(db, sealer, doc, None, placement.get("page", 0),
+                         placement.get("x"), placement.get("y"))
+    work(app)
+    db.expire_all()
+    assert seal.status is SealStatus.awaiting_key, seal.error
+    sealing.sign_with_pin(db, sealer, seal, DEMO_PIN if pin is None else pin)
+    work(app)
+    db.expire_all()
+    assert seal.status is SealStatus.applied, seal.error
+    return seal
+
+
+def project_with_approved_plan(db: Any) -> Any:
+    """The sample project, initiated by 内蒙古自治区政府采购中心 and its plan approved by the
+    collector and the regulator (created once per test, then reused)."""
+    from sqlalchemy import select
+
+    import documents
+    from portal.domain import lifecycle
+    from portal.models import Organisation, Project, User
+
+    def user(name: str) -> Any:
+        return db.scalar(select(User).where(User.username == name))
+
+    number = documents.get_kind("project_initiation").sample()["project_number"]
+    existing = db.scalar(select(Project).where(Project.number == number))
+    if existing is not None:
+        return existing
+    kind = documents.get_kind("project_initiation")
+    initiation = lifecycle.create_draft(db, user("zj_clerk"), kind.code, "立项",
+                                        start_from=kind.sample())
+    lifecycle.submit(db, user("zj_clerk"), initiation, None)
+    lifecycle.approve(db, user("zj_reviewer"), initiation, None)
+    regulator = db.scalar(select(Organisation).where(Organisation.name == "内蒙古自治区财政厅"))
+    plan_kind = documents.get_kind("procurement_plan")
+    plan = lifecycle.create_draft(db, user("zj_clerk"), plan_kind.code, "采购方案",
+                                  parties={"regulator": regulator},
+                                  start_from=plan_kind.sample(),
+                                  project_id=initiation.project_id)
+    lifecycle.submit(db, user("zj_clerk"), plan, None)
+    lifecycle.approve(db, user("zj_reviewer"), plan, None)
+    lifecycle.approve(db, user("cz_reviewer"), plan, None)
+    return db.get(Project, initiation.project_id)

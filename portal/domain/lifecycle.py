@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from flask_babel import gettext as _
@@ -25,6 +25,7 @@ from werkzeug.datastructures import MultiDict
 
 import documents
 from portal import jobs_queue, storage
+from portal.board import indexing
 from portal.domain import audit
 from portal.domain.errors import (
     Conflict,
@@ -71,6 +72,50 @@ COMMAND_NAMES = {
 }
 
 MAX_REASON = 500
+
+# Hooks for aggregates built on documents (projects, …), registered per kind. They keep
+# kind-specific rules out of this engine: a rule that needs more than the document's own data
+# (who the collector is), reviewers that depend on the parties, and what follows an approval.
+Rule = Callable[[Document, Mapping[str, Any]], dict[str, list[str]]]
+_rules: dict[str, list[Rule]] = {}
+_reviewers: dict[str, Callable[[Document], tuple[str, ...]]] = {}
+_on_approved: dict[str, list[Callable[[Session, User, Document], None]]] = {}
+_locked: dict[str, Callable[[Document], dict[str, str]]] = {}
+_publish_guards: dict[str, list[Callable[[Session, Document], str | None]]] = {}
+
+
+def register_locked(kind_code: str, locked_of: Callable[[Document], dict[str, str]]) -> None:
+    """Fields whose values come from elsewhere (the filed plan) and may not be edited."""
+    _locked[kind_code] = locked_of
+
+
+def register_publish_guard(kind_code: str,
+                           guard: Callable[[Session, Document], str | None]) -> None:
+    """A condition outside the document (e.g. its plan approved); returns a refusal or None."""
+    _publish_guards.setdefault(kind_code, []).append(guard)
+
+
+def locked_fields(doc: Document) -> dict[str, str]:
+    special = _locked.get(doc.kind)
+    return special(doc) if special else {}
+
+
+def register_rule(kind_code: str, rule: Rule) -> None:
+    _rules.setdefault(kind_code, []).append(rule)
+
+
+def register_reviewers(kind_code: str, reviewers_of: Callable[[Document], tuple[str, ...]]) -> None:
+    _reviewers[kind_code] = reviewers_of
+
+
+def register_on_approved(kind_code: str, action: Callable[[Session, User, Document], None]) -> None:
+    _on_approved.setdefault(kind_code, []).append(action)
+
+
+def reviewers(doc: Document) -> tuple[str, ...]:
+    """The roles that review this document in turn: the kind's, unless a hook narrows them."""
+    special = _reviewers.get(doc.kind)
+    return special(doc) if special else kind_of(doc).reviewed_by
 
 
 class SubmissionInvalid(InvalidInput):
@@ -123,7 +168,8 @@ def can_view(user: User, doc: Document) -> bool:
 
 def create_draft(db: Session, actor: User, kind_code: str, title: str,
                  parties: Mapping[str, Organisation] | None = None,
-                 start_from: Mapping[str, Any] | None = None) -> Document:
+                 start_from: Mapping[str, Any] | None = None,
+                 project_id: int | None = None) -> Document:
     kind = documents.get_kind(kind_code)
     if not may_draft(actor, kind):
         raise Forbidden(_("您的单位或岗位不能起草“%(kind)s”。", kind=kind.title))
@@ -133,7 +179,7 @@ def create_draft(db: Session, actor: User, kind_code: str, title: str,
     doc = Document(kind=kind.code, title=title, owner_org_id=actor.org_id,
                    region_code=actor.org.region.province.code, created_by_id=actor.id,
                    draft_data=_pairs(documents.to_formdata(start_from or {})),
-                   draft_editor_ids=[actor.id])
+                   draft_editor_ids=[actor.id], project_id=project_id)
     doc.parties = [DocumentParty(role=actor.role.value, org_id=actor.org_id)]
     for role, org in (parties or {}).items():
         if role != actor.role.value:
@@ -170,7 +216,9 @@ def save_step(db: Session, actor: User, doc: Document, version: int | None, step
     _require_clerk_of(actor, doc.owner_org_id)
     kind = kind_of(doc)
     names = [field.name for field in kind.step(step_slug).form_class()]
-    posted = [[k, v] for k, v in formdata.items(multi=True) if _belongs_to(k, names)]
+    locked = locked_fields(doc)
+    posted = [[k, locked.get(k, v)] for k, v in formdata.items(multi=True)
+              if _belongs_to(k, names)]
     kept = [[k, v] for k, v in doc.draft_data if not _belongs_to(k, names)]
     result = documents.validate_step(doc.kind, step_slug, MultiDict([(k, v) for k, v in posted]))
     _move(doc, "save", S.draft)
@@ -207,6 +255,13 @@ def _validated(doc: Document) -> tuple[documents.ValidatedDocument | None,
         validated = documents.validate(doc.kind, draft_formdata(doc))
     except documents.ValidationFailed as failed:
         return None, {**errors, **failed.errors}
+    for rule in _rules.get(doc.kind, []):
+        for path, messages in rule(doc, validated.data).items():
+            errors.setdefault(path, []).extend(messages)
+    flat = draft_formdata(doc)
+    for path, value in locked_fields(doc).items():
+        if flat.get(path) != value:
+            errors.setdefault(path, []).append(_("该项取自备案的采购方案，不能修改。"))
     return (None if errors else validated), errors
 
 
@@ -240,7 +295,7 @@ def submit(db: Session, actor: User, doc: Document, version: int | None) -> Revi
         revision.render_status, revision.anchors = RenderStatus.done, {}
     before = doc.status.value
     doc.revisions.append(revision)
-    _move(doc, "submit", S.in_review if kind_of(doc).reviewed_by else S.approved)
+    _move(doc, "submit", S.in_review if reviewers(doc) else S.approved)
     doc.review_step, doc.returned_reason, doc.draft_editor_ids = 0, None, []
     db.flush()
     _audit(db, actor, doc, "submitted", before, {"revision": revision.number})
@@ -267,7 +322,7 @@ def request_render(revision: Revision) -> None:
 
 
 def reviewing_role(doc: Document) -> str | None:
-    roles = kind_of(doc).reviewed_by
+    roles = reviewers(doc)
     if doc.status is not S.in_review or doc.review_step >= len(roles):
         return None
     return roles[doc.review_step]
@@ -309,11 +364,14 @@ def approve(db: Session, actor: User, doc: Document, version: int | None) -> Rev
     decision = ReviewDecision(review_step=doc.review_step, role=role, reviewer_id=actor.id,
                               reviewer_org_id=actor.org_id, decision=Decision.approved)
     revision.decisions.append(decision)
-    last = doc.review_step + 1 >= len(kind_of(doc).reviewed_by)
+    last = doc.review_step + 1 >= len(reviewers(doc))
     _move(doc, "approve", S.approved if last else S.in_review)
     doc.review_step += 0 if last else 1
     _audit(db, actor, doc, "approved", S.in_review.value,
            {"revision": revision.number, "role": role})
+    if last:
+        for action in _on_approved.get(doc.kind, []):
+            action(db, actor, doc)
     db.commit()
     return decision
 
@@ -375,7 +433,12 @@ def publish(db: Session, actor: User, doc: Document, version: int | None) -> Non
         raise TransitionNotAllowed(_("“%(kind)s”不在公告栏发布。", kind=kind.title))
     if doc.status is S.approved and kind.sealed_by:
         raise TransitionNotAllowed(_("文书须按规定盖章后方可发布。"))
+    for guard in _publish_guards.get(doc.kind, []):
+        refusal = guard(db, doc)
+        if refusal:
+            raise TransitionNotAllowed(refusal)
     before = doc.status.value
     _move(doc, "publish", S.published)
     _audit(db, actor, doc, "published", before, {"board": kind.board_category})
+    indexing.index_published(db, doc)  # on the board in the same transaction
     db.commit()

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
+from portal.models.announcement import Announcement
 from portal.models.audit import AuditEvent, AuditHead
 from portal.models.base import Base, utcnow
 from portal.models.credential import Credential, CredentialStatus, HolderType
@@ -20,10 +21,12 @@ from portal.models.org import (
     RegionLevel,
     SupplierKind,
 )
+from portal.models.project import Project, ProjectStatus
 from portal.models.seal import Seal, SealStatus
 from portal.models.user import Position, User, UserPosition
 
 __all__ = [
+    "Announcement",
     "Credential",
     "CredentialStatus",
     "HolderType",
@@ -43,6 +46,8 @@ __all__ = [
     "OrgKind",
     "Organisation",
     "Position",
+    "Project",
+    "ProjectStatus",
     "Region",
     "RegionLevel",
     "SupplierKind",

@@ -47,6 +47,10 @@ class Document(Base):
     kind: Mapped[str] = mapped_column(String(48), index=True)
     title: Mapped[str] = mapped_column(String(200))
     owner_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # use_alter: documents and projects refer to each other (a project's initiation).
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", use_alter=True, ondelete="SET NULL"), index=True
+    )
     region_code: Mapped[str | None] = mapped_column(String(6))
     status: Mapped[DocumentStatus] = mapped_column(
         Enum(DocumentStatus, native_enum=False, length=16), default=DocumentStatus.draft

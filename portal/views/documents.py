@@ -17,7 +17,7 @@ from werkzeug.exceptions import NotFound
 
 import documents
 from portal import db, storage, uploads, verification
-from portal.domain import lifecycle, sealing
+from portal.domain import lifecycle, projects, sealing
 from portal.domain.errors import InvalidInput
 from portal.forms import NewDocumentForm, ReturnForm, UploadPdfForm, VersionForm
 from portal.models import Document, DocumentParty, Revision
@@ -57,10 +57,13 @@ def new() -> Any:
     if not form.validate_on_submit():
         return render("drafting/new.html", 400 if request.method == "POST" else 200, form=form)
     kind = documents.get_kind(form.kind.data)
-    doc = lifecycle.create_draft(
-        db.session(), current_user, kind.code, form.title.data, form.chosen_parties(kind),
-        start_from=kind.sample() if form.use_sample.data else None,
-    )
+    project = form.chosen_project()
+    start = {**(kind.sample() if form.use_sample.data else {}),
+             **(projects.prefill(project, kind) if project else {})}
+    parties = {**form.chosen_parties(kind),
+               **(projects.project_parties(project) if project else {})}
+    doc = lifecycle.create_draft(db.session(), current_user, kind.code, form.title.data, parties,
+                                 start_from=start, project_id=project.id if project else None)
     return redirect(url_for(".step", document_id=doc.id, slug=kind.steps[0].slug))
 
 
@@ -75,7 +78,8 @@ def step(document_id: int, slug: str) -> Any:
     lifecycle.require_editable(doc)
     if request.method == "GET":
         form = wizard_step.form_class(lifecycle.draft_formdata(doc))
-        return render("drafting/step.html", doc=doc, kind=kind, current=wizard_step, form=form)
+        return render("drafting/step.html", doc=doc, kind=kind, current=wizard_step, form=form,
+                      locked=lifecycle.locked_fields(doc))
     posted = _without_removed_row(request.form)
     result = lifecycle.save_step(db.session(), current_user, doc, _version(), slug, posted)
     if "autosave" in request.form:
@@ -87,7 +91,7 @@ def step(document_id: int, slug: str) -> Any:
         return redirect(_after(kind, slug, doc))
     status = 400 if not result.ok and "add_row" not in request.form else 200
     return render("drafting/step.html", status, doc=doc, kind=kind, current=wizard_step,
-                  form=result.form, saved=result.ok)
+                  form=result.form, saved=result.ok, locked=lifecycle.locked_fields(doc))
 
 
 def _without_removed_row(form: MultiDict[str, str]) -> MultiDict[str, str]:

@@ -76,8 +76,18 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("POST", "/seals/999999/withdraw"): ("login", 404),
     ("GET", "/account/ca"): ("login", 200),
     ("POST", "/account/ca"): ("login", 400),  # no file, no PIN
+    ("GET", "/projects"): ("login", 200),
+    ("GET", "/projects/999999"): ("login", 404),
+    ("POST", "/projects/999999/issue"): ("login", 404),
+    ("POST", "/projects/999999/accept"): ("login", 404),
+    ("POST", "/projects/999999/lead"): ("login", 404),
     ("GET", "/verify"): (200, 200),
     ("POST", "/verify"): (400, 400),  # no file
+    ("GET", "/announcements"): (200, 200),
+    ("GET", "/announcements/999999"): (404, 404),
+    ("GET", "/announcements/999999.pdf"): (404, 404),
+    ("GET", "/announcements.atom"): (200, 200),
+    ("GET", "/ocds/releases.json"): (204, 204),  # an empty board: no release to package
 }
 
 ENDPOINT_PATHS = {
@@ -115,6 +125,16 @@ ENDPOINT_PATHS = {
     "credentials.manage": ["/account/ca"],
     "credentials.bind": ["/account/ca"],
     "verify.verify": ["/verify"],
+    "projects.index": ["/projects"],
+    "projects.show": ["/projects/999999"],
+    "projects.issue": ["/projects/999999/issue"],
+    "projects.accept": ["/projects/999999/accept"],
+    "projects.lead": ["/projects/999999/lead"],
+    "board.index": ["/announcements"],
+    "board.show": ["/announcements/999999"],
+    "board.pdf": ["/announcements/999999.pdf"],
+    "board.feed": ["/announcements.atom"],
+    "board.releases": ["/ocds/releases.json"],
 }
 
 

@@ -12,13 +12,12 @@ from sqlalchemy import select
 
 import documents
 import seals
-from jobs.worker import run as run_worker
 from portal import authority, storage
 from portal.demo import DEMO_PIN
 from portal.domain import lifecycle, sealing
 from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
 from portal.models import AuditEvent, DocumentStatus, Organisation, Seal, SealStatus, User
-from tests.helpers import nss_database, pdfsig_blocks, run_pdfsig
+from tests.helpers import nss_database, pdfsig_blocks, run_pdfsig, seal_as, work
 
 pytestmark = pytest.mark.db
 
@@ -31,8 +30,6 @@ def org(db, name: str) -> Organisation:
     return db.scalar(select(Organisation).where(Organisation.name == name))
 
 
-def work(app) -> None:
-    run_worker(app, ("render", "default"), burst=True)
 
 
 @pytest.fixture
@@ -48,20 +45,6 @@ def approved_contract(app, demo_keys, db):
     work(app)
     db.expire_all()
     return doc
-
-
-def seal_as(app, db, doc, username: str, pin: str = DEMO_PIN, **placement) -> Seal:
-    sealer = user(db, username)
-    seal = sealing.start(db, sealer, doc, None, placement.get("page", 0),
-                         placement.get("x"), placement.get("y"))
-    work(app)
-    db.expire_all()
-    assert seal.status is SealStatus.awaiting_key, seal.error
-    sealing.sign_with_pin(db, sealer, seal, pin)
-    work(app)
-    db.expire_all()
-    assert seal.status is SealStatus.applied, seal.error
-    return seal
 
 
 def test_two_parties_seal_in_order_and_pdfsig_accepts_both(app, db, approved_contract,

@@ -1,0 +1,235 @@
+"""Projects (采购项目): created by an approved initiation, carrying what later documents reuse.
+
+Registered on the document lifecycle for the kinds whose rules depend on the collector:
+- 采购项目立项: a supervising unit (主管预算单位) may only run services projects (seed 001), and
+  project numbers are unique; approval creates the project.
+- 采购方案: a central agency's plan is reviewed by the collector, then by the regulator; a
+  supervising unit's plan is reviewed by the collector and filed (备案) with the regulator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+import documents
+from portal.domain import audit, lifecycle
+from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
+from portal.models import (
+    CollectorType,
+    Document,
+    DocumentParty,
+    DocumentStatus,
+    Organisation,
+    OrgKind,
+    Position,
+    Project,
+    User,
+    utcnow,
+)
+from portal.todo import TodoItem
+from portal.todo import register as register_todo
+
+INITIATION = "project_initiation"
+PLAN = "procurement_plan"
+
+
+def _collector_of(doc: Document) -> Organisation | None:
+    org_id = doc.party_org_id("collector")
+    return next((p.org for p in doc.parties if p.org_id == org_id), None)
+
+
+def _initiation_rule(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    collector = doc.owner_org
+    if (collector.collector_type is CollectorType.supervising_unit
+            and data.get("project_category") != "services"):
+        errors["project_category"] = [_("主管预算单位作为征集人只能选择服务类项目。")]
+    return errors
+
+
+def _unique_number(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    from portal import db
+
+    taken = db.session().scalar(select(Project.id).where(
+        Project.number == data.get("project_number"), Project.initiation_id != doc.id))
+    return {"project_number": [_("项目编号已被其他项目使用。")]} if taken else {}
+
+
+def _create_project(session: Session, actor: User, doc: Document) -> None:
+    revision = doc.current_revision
+    assert revision is not None
+    data = revision.data
+    project = Project(
+        number=data["project_number"], name=data["project_name"],
+        collector_org_id=doc.owner_org_id, category=data["project_category"],
+        agreement_type=data["agreement_type"], term_months=int(data["agreement_term_months"]),
+        budget=Decimal(data["budget_amount"]), region=data["region"], initiation_id=doc.id,
+    )
+    session.add(project)
+    session.flush()
+    doc.project_id = project.id
+    audit.record(session, actor=actor, action="project.created", subject_type="project",
+                 subject_id=project.id, after=project.number, detail={"initiation": doc.id})
+
+
+def _plan_reviewers(doc: Document) -> tuple[str, ...]:
+    collector = _collector_of(doc)
+    if collector is not None and collector.collector_type is CollectorType.supervising_unit:
+        return ("collector",)  # the regulator receives it as a filing instead
+    return ("collector", "regulator")
+
+
+def _file_plan(session: Session, actor: User, doc: Document) -> None:
+    if _plan_reviewers(doc) == ("collector",):
+        audit.record(session, actor=actor, action="plan.filed", subject_type="document",
+                     subject_id=doc.id, after="filed",
+                     detail={"regulator": doc.party_org_id("regulator")})
+
+
+ANNOUNCEMENT = "collection_announcement"
+
+
+def _collector_details(doc: Document) -> dict[str, str]:
+    """征集公告: the collector's name, contact and phone as filed; the address stays editable."""
+    if doc.project_id is None:
+        return {}
+    from portal import db
+
+    project = db.session().get(Project, doc.project_id)
+    if project is None:
+        return {}
+    org = project.collector
+    return {"collector-name": org.name, "collector-contact": org.contact,
+            "collector-phone": org.phone}
+
+
+def _plan_before_announcement(session: Session, doc: Document) -> str | None:
+    project = session.get(Project, doc.project_id) if doc.project_id else None
+    if project is None or approved_plan(session, project) is None:
+        return _("采购方案审核通过或备案前，不能发布征集公告。")
+    return None
+
+
+lifecycle.register_locked(ANNOUNCEMENT, _collector_details)
+lifecycle.register_publish_guard(ANNOUNCEMENT, _plan_before_announcement)
+lifecycle.register_rule(INITIATION, _initiation_rule)
+lifecycle.register_rule(INITIATION, _unique_number)
+lifecycle.register_on_approved(INITIATION, _create_project)
+lifecycle.register_reviewers(PLAN, _plan_reviewers)
+lifecycle.register_on_approved(PLAN, _file_plan)
+
+
+def visible_to(session: Session, user: User) -> list[Project]:
+    involved = select(Document.project_id).join(DocumentParty).where(
+        DocumentParty.org_id == user.org_id)
+    return list(session.scalars(select(Project).where(
+        or_(Project.collector_org_id == user.org_id, Project.agency_org_id == user.org_id,
+            Project.id.in_(involved)))
+        .order_by(Project.created_at.desc())))
+
+
+# ---- entrustment (seed 000 §一 4–5) -------------------------------------------------------
+
+def approved_plan(session: Session, project: Project) -> Document | None:
+    return session.scalar(select(Document).where(
+        Document.project_id == project.id, Document.kind == PLAN,
+        Document.status.in_([DocumentStatus.approved, DocumentStatus.sealed,
+                             DocumentStatus.published])))
+
+
+def _require_clerk(actor: User, org_id: int | None, what: str) -> None:
+    if org_id is None or actor.org_id != org_id or Position.clerk not in actor.positions:
+        raise Forbidden(_("只有%(who)s的经办岗可以办理此项。", who=what))
+
+
+def issue_to_agency(session: Session, actor: User, project: Project,
+                    agency: Organisation) -> None:
+    """下达方案: the collector entrusts the project, once its plan is approved or filed."""
+    _require_clerk(actor, project.collector_org_id, _("征集人"))
+    if approved_plan(session, project) is None:
+        raise TransitionNotAllowed(_("采购方案审核通过（或备案）后才能下达。"))
+    if project.accepted_at is not None:
+        raise TransitionNotAllowed(_("代理机构已受理委托，不能重新下达。"))
+    if agency.kind is not OrgKind.agency:
+        raise InvalidInput(_("请选择一家代理机构。"))
+    project.agency_org_id, project.issued_at = agency.id, utcnow()
+    audit.record(session, actor=actor, action="project.issued", subject_type="project",
+                 subject_id=project.id, after=str(agency.id))
+    session.commit()
+
+
+def accept_entrustment(session: Session, actor: User, project: Project) -> None:
+    """受理: the agency accepts the entrustment."""
+    _require_clerk(actor, project.agency_org_id, _("受托代理机构"))
+    if project.issued_at is None or project.accepted_at is not None:
+        raise TransitionNotAllowed(_("该项目当前没有待受理的委托。"))
+    project.accepted_at = utcnow()
+    audit.record(session, actor=actor, action="project.accepted", subject_type="project",
+                 subject_id=project.id)
+    session.commit()
+
+
+def assign_lead(session: Session, actor: User, project: Project, lead: User,
+                handler: User) -> None:
+    """设置项目负责人: the agency names the project lead and handler from its own staff."""
+    _require_clerk(actor, project.agency_org_id, _("受托代理机构"))
+    if project.accepted_at is None:
+        raise TransitionNotAllowed(_("受理委托后才能设置项目负责人。"))
+    if lead.org_id != project.agency_org_id or handler.org_id != project.agency_org_id:
+        raise InvalidInput(_("项目负责人和经办人须为本代理机构人员。"))
+    before = project.lead_user_id
+    project.lead_user_id, project.handler_user_id = lead.id, handler.id
+    audit.record(session, actor=actor, action="project.lead_assigned", subject_type="project",
+                 subject_id=project.id, before=before, after=lead.id,
+                 detail={"handler": handler.id})
+    session.commit()
+
+
+def prefill(project: Project, kind: documents.Kind) -> dict[str, Any]:
+    """What a new document of ``kind`` can take from its project (only the kind's fields):
+    the initiation's data, and the collector's and agency's contact blocks."""
+    data = project_data(project)
+    data["collector"] = _contact(project.collector)
+    if project.agency is not None:
+        data["agency"] = _contact(project.agency)
+    names = {field.name for step in kind.steps for field in step.form_class()}
+    return {key: value for key, value in data.items() if key in names}
+
+
+def _contact(org: Organisation) -> dict[str, str]:
+    return {"name": org.name, "address": org.address, "contact": org.contact, "phone": org.phone}
+
+
+def project_parties(project: Project) -> dict[str, Organisation]:
+    """The organisations a project's documents act with, by role."""
+    parties = {"collector": project.collector}
+    if project.agency is not None:
+        parties["agency"] = project.agency
+    return parties
+
+
+def project_data(project: Project) -> dict[str, Any]:
+    from portal import db
+
+    initiation = db.session().get(Document, project.initiation_id)
+    revision = initiation.current_revision if initiation else None
+    return dict(revision.data) if revision else {}
+
+
+@register_todo
+def entrustment_todo(session: Session, user: User) -> Iterator[TodoItem]:
+    if Position.clerk not in user.positions:
+        return
+    for project in session.scalars(select(Project).where(Project.agency_org_id == user.org_id)):
+        link = url_for("projects.show", project_id=project.id)
+        if project.accepted_at is None:
+            yield TodoItem(_("待受理委托"), project.name, link, project.issued_at or utcnow())
+        elif project.lead_user_id is None:
+            yield TodoItem(_("待设置项目负责人"), project.name, link, project.accepted_at)

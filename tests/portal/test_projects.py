@@ -1,0 +1,253 @@
+"""Project initiation (立项) through the one lifecycle, its rules, and plans reviewed or filed."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+import documents
+from portal.domain import lifecycle
+from portal.models import AuditEvent, DocumentStatus, Organisation, Project, User
+
+pytestmark = pytest.mark.db
+
+
+def user(db, username: str) -> User:
+    return db.scalar(select(User).where(User.username == username))
+
+
+def org(db, name: str) -> Organisation:
+    return db.scalar(select(Organisation).where(Organisation.name == name))
+
+
+def initiate(db, clerk: str, **changes) -> object:
+    kind = documents.get_kind("project_initiation")
+    data = {**kind.sample(), **changes}
+    return lifecycle.create_draft(db, user(db, clerk), kind.code, data["project_name"],
+                                  start_from=data)
+
+
+@pytest.fixture
+def approved_project(db, demo) -> Project:
+    doc = initiate(db, "zj_clerk")
+    lifecycle.submit(db, user(db, "zj_clerk"), doc, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
+    return db.get(Project, doc.project_id)
+
+
+def test_approving_the_initiation_creates_the_project(db, approved_project) -> None:
+    sample = documents.get_kind("project_initiation").sample()
+    assert approved_project.number == sample["project_number"]
+    assert approved_project.collector.name == "内蒙古自治区政府采购中心"
+    assert approved_project.term_months == 12 and str(approved_project.budget) == "18000000.00"
+    actions = db.scalars(select(AuditEvent.action).where(AuditEvent.subject_type == "project"))
+    assert list(actions) == ["project.created"]
+
+
+def test_a_returned_initiation_creates_no_project(db, demo) -> None:
+    doc = initiate(db, "zj_clerk")
+    lifecycle.submit(db, user(db, "zj_clerk"), doc, None)
+    lifecycle.return_to_drafter(db, user(db, "zj_reviewer"), doc, None, "预算依据不足")
+    assert doc.status is DocumentStatus.draft and doc.project_id is None
+    assert db.scalars(select(Project)).all() == []
+
+
+def test_a_supervising_unit_may_only_initiate_services(db, demo) -> None:
+    goods = initiate(db, "zg_clerk", project_number="NMGJY-2027-01")
+    with pytest.raises(lifecycle.SubmissionInvalid) as refused:
+        lifecycle.submit(db, user(db, "zg_clerk"), goods, None)
+    assert refused.value.errors["project_category"] == [
+        "主管预算单位作为征集人只能选择服务类项目。"]
+    services = initiate(db, "zg_clerk", project_number="NMGJY-2027-02",
+                        project_category="services", agreement_term_months=24)
+    lifecycle.submit(db, user(db, "zg_clerk"), services, None)
+    assert services.status is DocumentStatus.in_review
+
+
+@pytest.mark.parametrize(("category", "months", "ok"), [
+    ("goods", 12, True), ("goods", 13, False), ("services", 24, True), ("services", 25, False),
+])
+def test_agreement_term_limits(db, demo, category, months, ok) -> None:
+    doc = initiate(db, "zj_clerk", project_category=category, agreement_term_months=months)
+    if ok:
+        lifecycle.submit(db, user(db, "zj_clerk"), doc, None)
+        assert doc.status is DocumentStatus.in_review
+    else:
+        with pytest.raises(lifecycle.SubmissionInvalid) as refused:
+            lifecycle.submit(db, user(db, "zj_clerk"), doc, None)
+        assert "agreement_term_months" in refused.value.errors
+
+
+def test_project_numbers_are_unique(db, approved_project) -> None:
+    again = initiate(db, "zj_clerk")
+    with pytest.raises(lifecycle.SubmissionInvalid) as refused:
+        lifecycle.submit(db, user(db, "zj_clerk"), again, None)
+    assert "project_number" in refused.value.errors
+
+
+def plan_for(db, clerk: str, collector: str, project: Project | None = None):
+    kind = documents.get_kind("procurement_plan")
+    return lifecycle.create_draft(
+        db, user(db, clerk), kind.code, "采购方案",
+        parties={"regulator": org(db, "内蒙古自治区财政厅")}, start_from=kind.sample(),
+        project_id=project.id if project else None)
+
+
+def test_a_central_agency_plan_is_reviewed_by_the_regulator_too(db, approved_project) -> None:
+    doc = plan_for(db, "zj_clerk", "内蒙古自治区政府采购中心", approved_project)
+    lifecycle.submit(db, user(db, "zj_clerk"), doc, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
+    assert doc.status is DocumentStatus.in_review and lifecycle.reviewing_role(doc) == "regulator"
+    lifecycle.approve(db, user(db, "cz_reviewer"), doc, None)
+    assert doc.status is DocumentStatus.approved
+
+
+def test_a_supervising_unit_plan_is_filed_with_the_regulator(db, demo) -> None:
+    kind = documents.get_kind("procurement_plan")
+    doc = lifecycle.create_draft(
+        db, user(db, "zg_clerk"), kind.code, "采购方案（服务）",
+        parties={"regulator": org(db, "内蒙古自治区财政厅")},
+        start_from={**kind.sample(), "collector_kind": "supervising_unit",
+                    "project_category": "services"})
+    lifecycle.submit(db, user(db, "zg_clerk"), doc, None)
+    lifecycle.approve(db, user(db, "zg_reviewer"), doc, None)
+    assert doc.status is DocumentStatus.approved
+    filed = db.scalar(select(AuditEvent).where(AuditEvent.action == "plan.filed"))
+    assert filed.detail["regulator"] == org(db, "内蒙古自治区财政厅").id
+
+
+def test_new_documents_of_a_project_start_from_its_data_and_the_page_shows_history(
+        db, approved_project, signed_in) -> None:
+    from tests.helpers import csrf_token
+
+    client = signed_in("zj_clerk")
+    page = client.get("/documents/new").get_data(as_text=True)
+    assert approved_project.number in page
+    response = client.post("/documents/new", data={
+        "csrf_token": csrf_token(page), "kind": "requirements", "title": "项目的采购需求",
+        "project": str(approved_project.id)})
+    assert response.status_code == 302
+    doc_id = int(response.headers["Location"].split("/")[2])
+    from portal.models import Document
+
+    draft = db.get(Document, doc_id)
+    assert draft.project_id == approved_project.id
+    assert ["project_name", approved_project.name] in draft.draft_data
+    history = client.get(f"/projects/{approved_project.id}").get_data(as_text=True)
+    assert "采购项目立项" in history and "项目的采购需求" in history and "审核通过" in history
+    assert signed_in("dl_clerk").get(f"/projects/{approved_project.id}").status_code == 404
+
+
+def test_entrustment_issue_accept_and_assign_lead(db, approved_project, signed_in) -> None:
+    from portal.domain import projects
+    from portal.domain.errors import Forbidden, TransitionNotAllowed
+
+    agency = org(db, "内蒙古中咨招标代理有限公司")
+    with pytest.raises(TransitionNotAllowed, match="采购方案"):
+        projects.issue_to_agency(db, user(db, "zj_clerk"), approved_project, agency)
+    plan = plan_for(db, "zj_clerk", "内蒙古自治区政府采购中心", approved_project)
+    lifecycle.submit(db, user(db, "zj_clerk"), plan, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), plan, None)
+    lifecycle.approve(db, user(db, "cz_reviewer"), plan, None)
+    with pytest.raises(Forbidden):
+        projects.issue_to_agency(db, user(db, "zj_reviewer"), approved_project, agency)
+    projects.issue_to_agency(db, user(db, "zj_clerk"), approved_project, agency)
+    assert "待受理委托" in signed_in("dl_clerk").get("/todo").get_data(as_text=True)
+    with pytest.raises(Forbidden):
+        projects.accept_entrustment(db, user(db, "zj_clerk"), approved_project)
+    projects.accept_entrustment(db, user(db, "dl_clerk"), approved_project)
+    with pytest.raises(TransitionNotAllowed):
+        projects.issue_to_agency(db, user(db, "zj_clerk"), approved_project, agency)
+    assert "待设置项目负责人" in signed_in("dl_clerk").get("/todo").get_data(as_text=True)
+    from portal.domain.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        projects.assign_lead(db, user(db, "dl_clerk"), approved_project, user(db, "zj_clerk"),
+                             user(db, "dl_clerk"))
+    projects.assign_lead(db, user(db, "dl_clerk"), approved_project, user(db, "dl_reviewer"),
+                         user(db, "dl_clerk"))
+    page = signed_in("dl_clerk").get(f"/projects/{approved_project.id}").get_data(as_text=True)
+    assert "赵磊" in page and "内蒙古中咨招标代理有限公司" in page
+    actions = db.scalars(select(AuditEvent.action).where(AuditEvent.subject_type == "project")
+                         .order_by(AuditEvent.seq)).all()
+    assert actions == ["project.created", "project.issued", "project.accepted",
+                       "project.lead_assigned"]
+
+
+@pytest.fixture
+def entrusted_project(db, approved_project):
+    """The project with its plan approved by collector and regulator, entrusted to 中咨."""
+    from portal.domain import projects
+
+    plan = plan_for(db, "zj_clerk", "内蒙古自治区政府采购中心", approved_project)
+    lifecycle.submit(db, user(db, "zj_clerk"), plan, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), plan, None)
+    lifecycle.approve(db, user(db, "cz_reviewer"), plan, None)
+    projects.issue_to_agency(db, user(db, "zj_clerk"), approved_project,
+                             org(db, "内蒙古中咨招标代理有限公司"))
+    projects.accept_entrustment(db, user(db, "dl_clerk"), approved_project)
+    return approved_project
+
+
+def test_collection_announcement_carries_the_collector_over_locked_and_publishes(
+        app, db, demo_keys, entrusted_project, signed_in) -> None:
+    from werkzeug.datastructures import MultiDict
+
+    from portal.domain import projects
+    from tests.helpers import seal_as
+
+    kind = documents.get_kind("collection_announcement")
+    agency_clerk = user(db, "dl_clerk")
+    doc = lifecycle.create_draft(
+        db, agency_clerk, kind.code, "征集公告",
+        parties=projects.project_parties(entrusted_project),
+        start_from={**kind.sample(), **projects.prefill(entrusted_project, kind)},
+        project_id=entrusted_project.id)
+    centre = org(db, "内蒙古自治区政府采购中心")
+    assert doc.party_org_id("collector") == centre.id
+    formdata = lifecycle.draft_formdata(doc)
+    assert formdata["collector-name"] == centre.name and formdata["collector-phone"] == centre.phone
+    contacts = [k for k in formdata if k.startswith(("collector-", "agency-", "project_contact-"))]
+    edited = MultiDict([(k, formdata[k]) for k in contacts])
+    edited["collector-name"] = "改过的名称"
+    edited["collector-address"] = "呼和浩特市新址路1号"
+    lifecycle.save_step(db, agency_clerk, doc, None, "contacts", edited)
+    formdata = lifecycle.draft_formdata(doc)
+    assert formdata["collector-name"] == centre.name  # locked: the edit did not take
+    assert formdata["collector-address"] == "呼和浩特市新址路1号"  # the address may change
+
+    lifecycle.submit(db, agency_clerk, doc, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
+    from tests.helpers import work
+
+    work(app)
+    db.expire_all()
+    from portal.domain import sealing
+
+    sealing.confirm(db, user(db, "zj_clerk"), seal_as(app, db, doc, "zj_clerk"))
+    assert doc.status is DocumentStatus.sealed
+    lifecycle.publish(db, agency_clerk, doc, None)
+    assert doc.status is DocumentStatus.published
+
+
+def test_a_collection_announcement_without_an_approved_plan_cannot_be_published(
+        app, db, demo_keys, approved_project) -> None:
+    from portal.domain import projects, sealing
+    from portal.domain.errors import TransitionNotAllowed
+    from tests.helpers import seal_as, work
+
+    kind = documents.get_kind("collection_announcement")
+    clerk = user(db, "zj_clerk")
+    doc = lifecycle.create_draft(
+        db, clerk, kind.code, "过早的征集公告",
+        parties=projects.project_parties(approved_project),
+        start_from={**kind.sample(), **projects.prefill(approved_project, kind)},
+        project_id=approved_project.id)
+    lifecycle.submit(db, clerk, doc, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
+    work(app)
+    db.expire_all()
+    sealing.confirm(db, clerk, seal_as(app, db, doc, "zj_clerk"))
+    with pytest.raises(TransitionNotAllowed, match="采购方案审核通过或备案前"):
+        lifecycle.publish(db, clerk, doc, None)
+    assert doc.status is DocumentStatus.sealed
