@@ -81,9 +81,9 @@ case "$command" in
     ;;
   test)
     install --test
-    log "lint (ruff) and types (mypy: documents, seals)"
+    log "lint (ruff) and types (mypy)"
     "$VENV/bin/ruff" check .
-    "$VENV/bin/mypy" documents seals jobs
+    "$VENV/bin/mypy" documents seals jobs portal
     log "whole suite on SQLite"
     "$VENV/bin/pytest" -p no:cacheprovider "$@"
     log "database tests again on PostgreSQL"
