@@ -59,6 +59,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
         return db.session().get(User, int(user_id))
 
+    import portal.domain.deadlines  # noqa: F401  (registers time limits on the lifecycle)
     import portal.domain.document_todo  # noqa: F401  (registers the lifecycle's to-do source)
     import portal.domain.projects  # noqa: F401  (registers project rules on the lifecycle)
     from portal.views import (

@@ -54,6 +54,10 @@ class Config:
     ARGON2_MEMORY_COST = 65536
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     WORKER_HEARTBEAT_SECONDS = 90
+    # Time limits of documents.md (days unless named working days); a province may differ.
+    DEADLINE_RULES = {"collection_min_days": 20, "obtain_min_working_days": 5,
+                      "change_min_days": 15}
+    DEADLINE_RULES_BY_REGION: dict[str, dict[str, int]] = {}
 
     def __init__(self) -> None:
         self.VAR_DIR = var_dir()
@@ -64,6 +68,12 @@ class Config:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key(self.VAR_DIR)
         # The built-in CA's keys are encrypted under this; the demo value is public.
         self.CA_PASSPHRASE = os.environ.get("KUANGCAI_CA_PASSPHRASE", "kuangcai-demo-ca")
+        self.WORKDAYS_FILE = os.environ.get("KUANGCAI_WORKDAYS", "")
+        if os.environ.get("KUANGCAI_DEADLINE_RULES_BY_REGION"):
+            import json
+
+            self.DEADLINE_RULES_BY_REGION = json.loads(
+                os.environ["KUANGCAI_DEADLINE_RULES_BY_REGION"])
         roots = os.environ.get("KUANGCAI_TRUSTED_ROOTS", "")
         self.TRUSTED_ROOTS = [path for path in roots.split(os.pathsep) if path]
 
