@@ -82,6 +82,12 @@ _reviewers: dict[str, Callable[[Document], tuple[str, ...]]] = {}
 _on_approved: dict[str, list[Callable[[Session, User, Document], None]]] = {}
 _locked: dict[str, Callable[[Document], dict[str, str]]] = {}
 _publish_guards: dict[str, list[Callable[[Session, Document], str | None]]] = {}
+_on_published: dict[str, list[Callable[[Session, User, Document], None]]] = {}
+
+
+def register_on_published(kind_code: str,
+                          action: Callable[[Session, User, Document], None]) -> None:
+    _on_published.setdefault(kind_code, []).append(action)
 
 
 def register_locked(kind_code: str, locked_of: Callable[[Document], dict[str, str]]) -> None:
@@ -441,4 +447,6 @@ def publish(db: Session, actor: User, doc: Document, version: int | None) -> Non
     _move(doc, "publish", S.published)
     _audit(db, actor, doc, "published", before, {"board": kind.board_category})
     indexing.index_published(db, doc)  # on the board in the same transaction
+    for action in _on_published.get(doc.kind, []):
+        action(db, actor, doc)
     db.commit()

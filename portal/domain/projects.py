@@ -30,6 +30,7 @@ from portal.models import (
     OrgKind,
     Position,
     Project,
+    ProjectStatus,
     User,
     utcnow,
 )
@@ -117,6 +118,30 @@ def _plan_before_announcement(session: Session, doc: Document) -> str | None:
     return None
 
 
+TERMINATION = "termination_announcement"
+
+
+def _active_project(session: Session, doc: Document) -> str | None:
+    project = session.get(Project, doc.project_id) if doc.project_id else None
+    if project is None:
+        return _("终止公告须属于一个采购项目。")
+    if project.status is ProjectStatus.terminated:
+        return _("该项目已终止。")
+    return None
+
+
+def _terminate(session: Session, actor: User, doc: Document) -> None:
+    """终止: once the termination announcement is published, the project's lots stop."""
+    project = session.get(Project, doc.project_id)
+    assert project is not None  # the publish guard checked it
+    project.status = ProjectStatus.terminated
+    audit.record(session, actor=actor, action="project.terminated", subject_type="project",
+                 subject_id=project.id, before=ProjectStatus.active.value,
+                 after=ProjectStatus.terminated.value, detail={"announcement": doc.id})
+
+
+lifecycle.register_publish_guard(TERMINATION, _active_project)
+lifecycle.register_on_published(TERMINATION, _terminate)
 lifecycle.register_locked(ANNOUNCEMENT, _collector_details)
 lifecycle.register_publish_guard(ANNOUNCEMENT, _plan_before_announcement)
 lifecycle.register_rule(INITIATION, _initiation_rule)

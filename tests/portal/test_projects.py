@@ -251,3 +251,36 @@ def test_a_collection_announcement_without_an_approved_plan_cannot_be_published(
     with pytest.raises(TransitionNotAllowed, match="采购方案审核通过或备案前"):
         lifecycle.publish(db, clerk, doc, None)
     assert doc.status is DocumentStatus.sealed
+
+
+def test_publishing_the_termination_announcement_stops_the_project(
+        app, db, demo_keys, entrusted_project) -> None:
+    from portal.domain import projects, sealing
+    from portal.domain.errors import TransitionNotAllowed
+    from portal.models import ProjectStatus
+    from tests.helpers import seal_as, work
+
+    kind = documents.get_kind("termination_announcement")
+    agency_clerk = user(db, "dl_clerk")
+
+    def sealed_termination(title: str):
+        doc = lifecycle.create_draft(
+            db, agency_clerk, kind.code, title,
+            parties=projects.project_parties(entrusted_project),
+            start_from={**kind.sample(), **projects.prefill(entrusted_project, kind)},
+            project_id=entrusted_project.id)
+        lifecycle.submit(db, agency_clerk, doc, None)
+        lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
+        work(app)
+        db.expire_all()
+        sealing.confirm(db, user(db, "zj_clerk"), seal_as(app, db, doc, "zj_clerk"))
+        return doc
+
+    first = sealed_termination("终止公告")
+    second = sealed_termination("重复的终止公告")
+    lifecycle.publish(db, agency_clerk, first, None)
+    assert entrusted_project.status is ProjectStatus.terminated
+    with pytest.raises(TransitionNotAllowed, match="已终止"):
+        lifecycle.publish(db, agency_clerk, second, None)
+    assert second.status is DocumentStatus.sealed
+    assert db.scalar(select(AuditEvent).where(AuditEvent.action == "project.terminated"))
