@@ -64,11 +64,14 @@ TRANSITIONS: dict[tuple[DocumentStatus, str], frozenset[DocumentStatus]] = {
     (S.approved, "seal"): frozenset({S.approved, S.sealed}),
     (S.approved, "publish"): frozenset({S.published}),
     (S.sealed, "publish"): frozenset({S.published}),
+    (S.sealed, "change"): frozenset({S.draft}),
+    (S.published, "change"): frozenset({S.draft}),
 }
 
 COMMAND_NAMES = {
     "save": _l("保存"), "submit": _l("提交审核"), "approve": _l("审核通过"), "return": _l("退回"),
     "reopen": _l("重新编辑"), "seal": _l("盖章"), "publish": _l("发布"),
+    "change": _l("发起变更"),
 }
 
 MAX_REASON = 500
@@ -419,6 +422,26 @@ def reopen(db: Session, actor: User, doc: Document, version: int | None) -> None
     doc.draft_data = _pairs(documents.to_formdata(revision.data))
     doc.draft_editor_ids = [actor.id]
     _audit(db, actor, doc, "reopened", S.approved.value, {"from_revision": revision.number})
+    db.commit()
+
+
+CHANGEABLE = {"solicitation"}
+
+
+def reopen_for_change(db: Session, actor: User, doc: Document, version: int | None) -> None:
+    """发起变更: a sealed or published document of a changeable kind is edited again. Its last
+    revision stays as history; the next one supersedes it once reviewed and sealed anew."""
+    _check_version(doc, version)
+    _require_clerk_of(actor, doc.owner_org_id)
+    if doc.kind not in CHANGEABLE:
+        raise TransitionNotAllowed(_("“%(kind)s”不能发起变更。", kind=kind_of(doc).title))
+    revision = doc.current_revision
+    assert revision is not None
+    before = doc.status.value
+    _move(doc, "change", S.draft)
+    doc.draft_data = _pairs(documents.to_formdata(revision.data))
+    doc.draft_editor_ids, doc.returned_reason = [actor.id], None
+    _audit(db, actor, doc, "change_started", before, {"from_revision": revision.number})
     db.commit()
 
 

@@ -10,6 +10,7 @@ Registered on the document lifecycle for the kinds whose rules depend on the col
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -119,6 +120,32 @@ def _plan_before_announcement(session: Session, doc: Document) -> str | None:
 
 
 TERMINATION = "termination_announcement"
+CHANGE = "change_announcement"
+
+
+def _change_leaves_time(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """变更公告: a change that affects how responses are prepared must leave at least N days
+    (default 15) before the deadline, otherwise the deadline moves."""
+    from portal import db
+    from portal.domain import deadlines
+
+    project = db.session().get(Project, doc.project_id) if doc.project_id else None
+    announcement = _project_document(db.session(), project, ANNOUNCEMENT) if project else None
+    revision = announcement.current_revision if announcement else None
+    changed = _day(data.get("change_date"))
+    deadline = data.get("new_submission_deadline") or (
+        datetime.fromisoformat(revision.data["submission_deadline"]) if revision else None)
+    affects = any(row.get("target") == "solicitation" for row in data.get("corrections", ()))
+    minimum = deadlines.rule_value(doc, "change_min_days")
+    until = _day(deadline)
+    if affects and until is not None and changed is not None and (until - changed).days < minimum:
+        return {"new_submission_deadline": [_(
+            "更正征集文件后距提交截止不足%(n)s日，须顺延提交截止时间。", n=minimum)]}
+    return {}
+
+
+def _day(value: Any) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _active_project(session: Session, doc: Document) -> str | None:
@@ -140,6 +167,7 @@ def _terminate(session: Session, actor: User, doc: Document) -> None:
                  after=ProjectStatus.terminated.value, detail={"announcement": doc.id})
 
 
+lifecycle.register_rule(CHANGE, _change_leaves_time)
 lifecycle.register_publish_guard(TERMINATION, _active_project)
 lifecycle.register_on_published(TERMINATION, _terminate)
 lifecycle.register_locked(ANNOUNCEMENT, _collector_details)
@@ -220,12 +248,58 @@ def assign_lead(session: Session, actor: User, project: Project, lead: User,
 def prefill(project: Project, kind: documents.Kind) -> dict[str, Any]:
     """What a new document of ``kind`` can take from its project (only the kind's fields):
     the initiation's data, and the collector's and agency's contact blocks."""
+    from portal import db
+
     data = project_data(project)
+    if kind.code == CHANGE:
+        data.update(_change_prefill(db.session(), project))
     data["collector"] = _contact(project.collector)
     if project.agency is not None:
         data["agency"] = _contact(project.agency)
     names = {field.name for step in kind.steps for field in step.form_class()}
     return {key: value for key, value in data.items() if key in names}
+
+
+def _project_document(session: Session, project: Project, kind_code: str) -> Document | None:
+    return session.scalar(select(Document).where(
+        Document.project_id == project.id, Document.kind == kind_code)
+        .order_by(Document.id.desc()))
+
+
+def solicitation_of(session: Session, project: Project) -> Document | None:
+    return _project_document(session, project, "solicitation")
+
+
+def corrections(session: Session, project: Project) -> list[dict[str, str]]:
+    """更正事项 generated from the difference between the solicitation's last two revisions:
+    one row per changed field, labelled as the wizard labels it, old → new."""
+    from portal.presenters import field_label
+
+    solicitation = _project_document(session, project, "solicitation")
+    if solicitation is None or len(solicitation.revisions) < 2:
+        return []
+    kind = documents.get_kind("solicitation")
+    old, new = (documents.to_formdata(r.data) for r in solicitation.revisions[-2:])
+    rows = []
+    for key in dict.fromkeys([*old.keys(), *new.keys()]):
+        before, after = "；".join(old.getlist(key)), "；".join(new.getlist(key))
+        if before != after:
+            rows.append({"target": "solicitation", "item": field_label(kind, key),
+                         "old_value": before or "（无）", "new_value": after or "（无）"})
+    return rows
+
+
+def _change_prefill(session: Session, project: Project) -> dict[str, Any]:
+    announcement = _project_document(session, project, ANNOUNCEMENT)
+    data: dict[str, Any] = {"original_project_number": project.number,
+                            "original_project_name": project.name}
+    revision = announcement.current_revision if announcement else None
+    if revision is not None:
+        data["original_announcement_date"] = revision.data.get("publication_date")
+    rows = corrections(session, project)
+    if rows:
+        data["corrections"] = rows
+    return data
 
 
 def _contact(org: Organisation) -> dict[str, str]:

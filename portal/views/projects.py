@@ -11,7 +11,7 @@ from werkzeug.exceptions import NotFound
 from wtforms import SelectChoice
 
 from portal import db
-from portal.domain import projects, sealing
+from portal.domain import lifecycle, projects, sealing
 from portal.forms import IssueForm, LeadForm, VersionForm
 from portal.models import Document, Organisation, OrgKind, Project, User
 from portal.policy import SIGNED_IN, access
@@ -67,6 +67,19 @@ def accept(project_id: int) -> Any:
     return redirect(url_for(".show", project_id=project.id))
 
 
+@bp.post("/<int:project_id>/change")
+@access(SIGNED_IN)
+def change(project_id: int) -> Any:
+    """发起变更: the solicitation is edited again; a change announcement follows."""
+    project = _load(project_id)
+    solicitation = projects.solicitation_of(db.session(), project)
+    if solicitation is None or not VersionForm().validate_on_submit():
+        raise NotFound()
+    lifecycle.reopen_for_change(db.session(), current_user, solicitation, None)
+    slug = lifecycle.kind_of(solicitation).steps[0].slug
+    return redirect(url_for("documents.step", document_id=solicitation.id, slug=slug))
+
+
 def _user(user_id: int) -> User:
     user = db.session().get(User, user_id)
     if user is None:
@@ -98,6 +111,7 @@ def show(project_id: int) -> Any:
     return render("projects/show.html", project=project, docs=docs, seals=seals,
                   data=projects.project_data(project),
                   plan_ready=projects.approved_plan(session, project) is not None,
+                  solicitation=projects.solicitation_of(session, project),
                   **_forms(project))
 
 

@@ -49,7 +49,7 @@ def approved_requirements(db, in_review_requirements):
     return in_review_requirements
 
 
-ALL_COMMANDS = {"save", "submit", "approve", "return", "reopen", "seal", "publish"}
+ALL_COMMANDS = {"save", "submit", "approve", "return", "reopen", "seal", "publish", "change"}
 
 
 @pytest.mark.parametrize("status", list(S))
@@ -72,7 +72,8 @@ def test_transition_table_allows_exactly_the_lifecycle(status, command) -> None:
     expected = {
         (S.draft, "save"), (S.draft, "submit"), (S.in_review, "approve"),
         (S.in_review, "return"), (S.approved, "reopen"), (S.approved, "seal"),
-        (S.approved, "publish"), (S.sealed, "publish"),
+        (S.approved, "publish"), (S.sealed, "publish"), (S.sealed, "change"),
+        (S.published, "change"),
     }
     assert ((status, command) in lifecycle.TRANSITIONS) is ((status, command) in expected)
 

@@ -284,3 +284,61 @@ def test_publishing_the_termination_announcement_stops_the_project(
         lifecycle.publish(db, agency_clerk, second, None)
     assert second.status is DocumentStatus.sealed
     assert db.scalar(select(AuditEvent).where(AuditEvent.action == "project.terminated"))
+
+
+def test_a_change_reopens_the_solicitation_and_lists_what_changed(
+        app, db, demo_keys, entrusted_project, signed_in) -> None:
+    from werkzeug.datastructures import MultiDict
+
+    from portal.domain import projects, sealing
+    from tests.helpers import csrf_token, seal_as, work
+
+    kind = documents.get_kind("solicitation")
+    agency_clerk = user(db, "dl_clerk")
+    solicitation = lifecycle.create_draft(
+        db, agency_clerk, kind.code, "征集文件",
+        parties=projects.project_parties(entrusted_project),
+        start_from={**kind.sample(), **projects.prefill(entrusted_project, kind)},
+        project_id=entrusted_project.id)
+    lifecycle.submit(db, agency_clerk, solicitation, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), solicitation, None)
+    work(app)
+    db.expire_all()
+    sealing.confirm(db, user(db, "zj_clerk"), seal_as(app, db, solicitation, "zj_clerk"))
+    assert solicitation.status is DocumentStatus.sealed
+
+    client = signed_in("dl_clerk")
+    page = client.get(f"/projects/{entrusted_project.id}").get_data(as_text=True)
+    started = client.post(f"/projects/{entrusted_project.id}/change",
+                          data={"csrf_token": csrf_token(page)})
+    assert started.status_code == 302 and "/steps/" in started.headers["Location"]
+    db.expire_all()
+    assert solicitation.status is DocumentStatus.draft
+    step = next(s for s in kind.steps if any(f.name == "lots" for f in s.form_class()))
+    data = lifecycle.draft_formdata(solicitation)
+    names = [f.name for f in step.form_class()]
+    posted = MultiDict([(k, v) for k, v in data.items(multi=True) if k.split("-")[0] in names])
+    old_price = posted["lots-0-max_unit_price"]
+    posted["lots-0-max_unit_price"] = "5900.00"
+    lifecycle.save_step(db, agency_clerk, solicitation, None, step.slug, posted)
+    lifecycle.submit(db, agency_clerk, solicitation, None)
+    assert [r.number for r in solicitation.revisions] == [1, 2]
+
+    rows = projects.corrections(db, entrusted_project)
+    assert len(rows) == 1 and rows[0]["new_value"] == "5900.00"
+    assert rows[0]["old_value"] == old_price and "最高限制单价" in rows[0]["item"]
+    change_kind = documents.get_kind("change_announcement")
+    prefilled = projects.prefill(entrusted_project, change_kind)
+    assert prefilled["corrections"] == rows
+    assert prefilled["original_project_number"] == entrusted_project.number
+
+    # a change to the solicitation 10 days before the deadline must move the deadline
+    change = lifecycle.create_draft(
+        db, agency_clerk, change_kind.code, "变更公告",
+        parties=projects.project_parties(entrusted_project),
+        start_from={**change_kind.sample(), **prefilled, "change_date": "2026-12-04",
+                    "new_submission_deadline": "2026-12-14T09:30"},
+        project_id=entrusted_project.id)
+    with pytest.raises(lifecycle.SubmissionInvalid) as refused:
+        lifecycle.submit(db, agency_clerk, change, None)
+    assert "须顺延提交截止时间" in refused.value.errors["new_submission_deadline"][0]

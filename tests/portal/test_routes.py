@@ -81,6 +81,7 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("POST", "/projects/999999/issue"): ("login", 404),
     ("POST", "/projects/999999/accept"): ("login", 404),
     ("POST", "/projects/999999/lead"): ("login", 404),
+    ("POST", "/projects/999999/change"): ("login", 404),
     ("GET", "/verify"): (200, 200),
     ("POST", "/verify"): (400, 400),  # no file
     ("GET", "/announcements"): (200, 200),
@@ -130,6 +131,7 @@ ENDPOINT_PATHS = {
     "projects.issue": ["/projects/999999/issue"],
     "projects.accept": ["/projects/999999/accept"],
     "projects.lead": ["/projects/999999/lead"],
+    "projects.change": ["/projects/999999/change"],
     "board.index": ["/announcements"],
     "board.show": ["/announcements/999999"],
     "board.pdf": ["/announcements/999999.pdf"],
