@@ -27,6 +27,7 @@ from documents.kinds import (
     opening_record,
     procurement_plan,
     project_initiation,
+    reorganisation,
     requirements,
     shortlist_announcement,
     solicitation,
@@ -55,6 +56,7 @@ _DECLARED = (
     framework_agreement.KIND,
     contract.KIND,
     online_contract.KIND,
+    reorganisation.KIND,
 )
 
 

@@ -167,6 +167,39 @@ def _terminate(session: Session, actor: User, doc: Document) -> None:
                  after=ProjectStatus.terminated.value, detail={"announcement": doc.id})
 
 
+REORGANISATION = "reorganisation"
+
+
+def _terminated_project(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    from portal import db
+
+    project = db.session().get(Project, doc.project_id) if doc.project_id else None
+    if project is None or project.status is not ProjectStatus.terminated:
+        return {"project_number": [_("只有已终止的采购项目才能重新组织征集。")]}
+    known = {lot.get("number") for lot in project_data(project).get("lots", ())}
+    unknown = [lot["number"] for lot in data.get("lots", ()) if lot["number"] not in known]
+    if unknown:
+        return {"lots": [_("项目中没有这些分包：%(lots)s", lots="、".join(unknown))]}
+    return {}
+
+
+def _reorganise(session: Session, actor: User, doc: Document) -> None:
+    """The reviewed request resumes the project from the chosen step, in a new round."""
+    project = session.get(Project, doc.project_id)
+    assert project is not None  # the rule checked it at submission
+    revision = doc.current_revision
+    assert revision is not None
+    project.status, project.round = ProjectStatus.active, project.round + 1
+    project.restart_step = revision.data["return_step"]
+    audit.record(session, actor=actor, action="project.reorganised", subject_type="project",
+                 subject_id=project.id, before=ProjectStatus.terminated.value,
+                 after=ProjectStatus.active.value,
+                 detail={"round": project.round, "return_step": project.restart_step,
+                         "lots": [lot["number"] for lot in revision.data["lots"]]})
+
+
+lifecycle.register_rule(REORGANISATION, _terminated_project)
+lifecycle.register_on_approved(REORGANISATION, _reorganise)
 lifecycle.register_rule(CHANGE, _change_leaves_time)
 lifecycle.register_publish_guard(TERMINATION, _active_project)
 lifecycle.register_on_published(TERMINATION, _terminate)

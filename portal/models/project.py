@@ -40,6 +40,9 @@ class Project(Base):
         Enum(ProjectStatus, native_enum=False, length=16), default=ProjectStatus.active
     )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # 重新组织征集: each re-organisation starts a new round at the chosen step.
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    restart_step: Mapped[str | None] = mapped_column(String(48))
     # Entrustment (seed 000 §一 4–5): the plan issued to an agency, accepted, a lead assigned.
     agency_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     issued_at: Mapped[datetime | None] = mapped_column(DateTime)

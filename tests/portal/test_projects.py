@@ -253,37 +253,74 @@ def test_a_collection_announcement_without_an_approved_plan_cannot_be_published(
     assert doc.status is DocumentStatus.sealed
 
 
-def test_publishing_the_termination_announcement_stops_the_project(
-        app, db, demo_keys, entrusted_project) -> None:
+def sealed_termination(app, db, project, title: str):
+    """A termination announcement of ``project`` drafted by the agency, approved and sealed."""
     from portal.domain import projects, sealing
-    from portal.domain.errors import TransitionNotAllowed
-    from portal.models import ProjectStatus
     from tests.helpers import seal_as, work
 
     kind = documents.get_kind("termination_announcement")
     agency_clerk = user(db, "dl_clerk")
+    doc = lifecycle.create_draft(
+        db, agency_clerk, kind.code, title, parties=projects.project_parties(project),
+        start_from={**kind.sample(), **projects.prefill(project, kind)}, project_id=project.id)
+    lifecycle.submit(db, agency_clerk, doc, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
+    work(app)
+    db.expire_all()
+    sealing.confirm(db, user(db, "zj_clerk"), seal_as(app, db, doc, "zj_clerk"))
+    return doc
 
-    def sealed_termination(title: str):
-        doc = lifecycle.create_draft(
-            db, agency_clerk, kind.code, title,
-            parties=projects.project_parties(entrusted_project),
-            start_from={**kind.sample(), **projects.prefill(entrusted_project, kind)},
-            project_id=entrusted_project.id)
-        lifecycle.submit(db, agency_clerk, doc, None)
-        lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
-        work(app)
-        db.expire_all()
-        sealing.confirm(db, user(db, "zj_clerk"), seal_as(app, db, doc, "zj_clerk"))
-        return doc
 
-    first = sealed_termination("终止公告")
-    second = sealed_termination("重复的终止公告")
-    lifecycle.publish(db, agency_clerk, first, None)
-    assert entrusted_project.status is ProjectStatus.terminated
+@pytest.fixture
+def terminated_project(app, db, demo_keys, entrusted_project):
+    lifecycle.publish(db, user(db, "dl_clerk"),
+                      sealed_termination(app, db, entrusted_project, "终止公告"), None)
+    return entrusted_project
+
+
+def test_publishing_the_termination_announcement_stops_the_project(
+        app, db, terminated_project) -> None:
+    from portal.domain.errors import TransitionNotAllowed
+    from portal.models import ProjectStatus
+
+    assert terminated_project.status is ProjectStatus.terminated
+    second = sealed_termination(app, db, terminated_project, "重复的终止公告")
     with pytest.raises(TransitionNotAllowed, match="已终止"):
-        lifecycle.publish(db, agency_clerk, second, None)
+        lifecycle.publish(db, user(db, "dl_clerk"), second, None)
     assert second.status is DocumentStatus.sealed
     assert db.scalar(select(AuditEvent).where(AuditEvent.action == "project.terminated"))
+
+
+def reorganisation(db, project, **changes):
+    kind = documents.get_kind("reorganisation")
+    data = {**kind.sample(), "project_number": project.number, **changes}
+    return lifecycle.create_draft(db, user(db, "zj_clerk"), kind.code, "重新组织征集",
+                                  start_from=data, project_id=project.id)
+
+
+def test_reorganisation_after_termination_resumes_from_the_chosen_step(
+        db, terminated_project, signed_in) -> None:
+    from portal.models import ProjectStatus
+
+    unknown = reorganisation(db, terminated_project, lots=[{"number": "99", "name": "无此包"}])
+    with pytest.raises(lifecycle.SubmissionInvalid) as refused:
+        lifecycle.submit(db, user(db, "zj_clerk"), unknown, None)
+    assert "项目中没有这些分包：99" in refused.value.errors["lots"]
+    doc = reorganisation(db, terminated_project)
+    lifecycle.submit(db, user(db, "zj_clerk"), doc, None)
+    assert terminated_project.status is ProjectStatus.terminated  # until reviewed
+    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
+    assert terminated_project.status is ProjectStatus.active
+    assert terminated_project.round == 2 and terminated_project.restart_step == "solicitation"
+    page = signed_in("zj_clerk").get(f"/projects/{terminated_project.id}").get_data(as_text=True)
+    assert "第 2 轮" in page and "终止公告" in page  # the earlier documents stay as history
+
+
+def test_an_active_project_cannot_be_reorganised(db, approved_project) -> None:
+    doc = reorganisation(db, approved_project)
+    with pytest.raises(lifecycle.SubmissionInvalid) as refused:
+        lifecycle.submit(db, user(db, "zj_clerk"), doc, None)
+    assert "只有已终止的采购项目才能重新组织征集。" in refused.value.errors["project_number"]
 
 
 def test_a_change_reopens_the_solicitation_and_lists_what_changed(
