@@ -88,6 +88,16 @@ _publish_guards: dict[str, list[Callable[[Session, Document], str | None]]] = {}
 _on_published: dict[str, list[Callable[[Session, User, Document], None]]] = {}
 
 
+# Named reviews a kind's approval must record separately (采购需求: 一般性审查 and 重点审查).
+REVIEW_CHECKS: dict[str, tuple[tuple[str, str], ...]] = {
+    "requirements": (("general", "一般性审查"), ("key", "重点审查")),
+}
+
+
+def review_checks(doc: Document) -> tuple[tuple[str, str], ...]:
+    return REVIEW_CHECKS.get(doc.kind, ())
+
+
 def register_on_published(kind_code: str,
                           action: Callable[[Session, User, Document], None]) -> None:
     _on_published.setdefault(kind_code, []).append(action)
@@ -365,13 +375,20 @@ ROLE_NAMES = {"collector": "征集人", "agency": "代理机构", "purchaser": "
               "supplier": "供应商", "regulator": "财政部门", "expert": "评审专家"}
 
 
-def approve(db: Session, actor: User, doc: Document, version: int | None) -> ReviewDecision:
+def approve(db: Session, actor: User, doc: Document, version: int | None,
+            checks: Mapping[str, str] | None = None) -> ReviewDecision:
+    """Approve the current revision; a kind with named reviews needs an opinion on each."""
     _check_version(doc, version)
     role = require_reviewer(actor, doc)
     revision = doc.current_revision
     assert revision is not None
+    opinions = {key: (checks or {}).get(key, "").strip() for key, _label in review_checks(doc)}
+    missing = [label for key, label in review_checks(doc) if not opinions[key]]
+    if missing:
+        raise InvalidInput(_("请填写%(checks)s意见后再审核通过。", checks="、".join(missing)))
     decision = ReviewDecision(review_step=doc.review_step, role=role, reviewer_id=actor.id,
-                              reviewer_org_id=actor.org_id, decision=Decision.approved)
+                              reviewer_org_id=actor.org_id, decision=Decision.approved,
+                              checks=opinions or None)
     revision.decisions.append(decision)
     last = doc.review_step + 1 >= len(reviewers(doc))
     _move(doc, "approve", S.approved if last else S.in_review)

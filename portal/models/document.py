@@ -144,6 +144,8 @@ class ReviewDecision(Base):
     reviewer_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     decision: Mapped[Decision] = mapped_column(Enum(Decision, native_enum=False, length=16))
     reason: Mapped[str | None] = mapped_column(Text)
+    # Opinions of the named reviews a kind requires, e.g. {"general": …, "key": …}.
+    checks: Mapped[dict[str, str] | None] = mapped_column(JSON)
     decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     revision: Mapped[Revision] = relationship(back_populates="decisions")

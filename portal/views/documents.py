@@ -178,7 +178,9 @@ def show(document_id: int) -> Any:
 @bp.post("/<int:document_id>/approve")
 @access(SIGNED_IN)
 def approve(document_id: int) -> Any:
-    lifecycle.approve(db.session(), current_user, _load(document_id), _version())
+    doc = _load(document_id)
+    checks = {key: request.form.get(f"check_{key}", "") for key, _l in lifecycle.review_checks(doc)}
+    lifecycle.approve(db.session(), current_user, doc, _version(), checks)
     return redirect(url_for(".show", document_id=document_id))
 
 

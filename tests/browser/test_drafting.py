@@ -73,8 +73,11 @@ def test_draft_review_return_resubmit_approve_and_download(page: Page, live_port
 
     sign_in(page, live_portal, "zj_reviewer")
     page.get_by_role("link", name=re.compile("采购需求：2027年度办公设备采购需求")).click()
+    page.get_by_label("一般性审查意见").fill("内容完整，符合规定")
+    page.get_by_label("重点审查意见").fill("需求调查充分，分包合理")
     page.get_by_role("button", name="审核通过").click()
     expect(page.locator(".status")).to_have_text("已审核")
+    expect(page.get_by_text("重点审查：需求调查充分，分包合理")).to_be_visible()
     link = page.get_by_role("link", name="下载 PDF").first
     expect(link).to_be_visible(timeout=30_000)
     with page.expect_download() as download:

@@ -129,8 +129,12 @@ def test_full_review_round_with_rendering_by_a_real_worker(app, signed_in, db, t
     clerk.post(f"/documents/{doc_id}/submit",
                data={"csrf_token": csrf_token(check), "version": version_of(check)})
     page = reviewer.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "一般性审查意见" in page and "重点审查意见" in page
     assert reviewer.post(f"/documents/{doc_id}/approve", data={
-        "csrf_token": csrf_token(page), "version": version_of(page)}).status_code == 302
+        "csrf_token": csrf_token(page), "version": version_of(page)}).status_code == 400
+    assert reviewer.post(f"/documents/{doc_id}/approve", data={
+        "csrf_token": csrf_token(page), "version": version_of(page),
+        "check_general": "符合", "check_key": "符合"}).status_code == 302
     assert db.get(Document, doc_id).status is DocumentStatus.approved
 
     run_worker(app, ("render",), burst=True)

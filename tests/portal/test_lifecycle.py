@@ -45,9 +45,12 @@ def in_review_requirements(db, draft_requirements):
 
 @pytest.fixture
 def approved_requirements(db, in_review_requirements):
-    lifecycle.approve(db, user(db, "zj_reviewer"), in_review_requirements, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), in_review_requirements, None, CHECKS)
     return in_review_requirements
 
+
+# 采购需求 needs both named reviews' opinions to be approved.
+CHECKS = {"general": "内容完整，符合规定", "key": "需求调查充分，分包合理"}
 
 ALL_COMMANDS = {"save", "submit", "approve", "return", "reopen", "seal", "publish", "change"}
 
@@ -136,7 +139,7 @@ def test_return_needs_a_reason_and_sends_the_draft_back(db, in_review_requiremen
 def test_stale_version_is_a_conflict_and_changes_nothing(db, in_review_requirements) -> None:
     doc = in_review_requirements
     seen = doc.version
-    lifecycle.approve(db, user(db, "zj_reviewer"), doc, seen)
+    lifecycle.approve(db, user(db, "zj_reviewer"), doc, seen, CHECKS)
     with pytest.raises(Conflict, match="已被他人修改"):
         lifecycle.reopen(db, user(db, "zj_clerk"), doc, seen)
     assert doc.status is S.approved
@@ -151,7 +154,7 @@ def test_concurrent_writers_one_wins_one_gets_a_conflict(app, db, in_review_requ
     other = app.extensions["kuangcai.db"]()
     try:
         theirs = other.get(Document, doc_id)
-        lifecycle.approve(db, user(db, "zj_reviewer"), db.get(Document, doc_id), None)
+        lifecycle.approve(db, user(db, "zj_reviewer"), db.get(Document, doc_id), None, CHECKS)
         theirs.title = "另一人的修改"
         with pytest.raises(StaleDataError):
             other.commit()
@@ -229,3 +232,12 @@ def test_a_kind_with_sealers_cannot_be_published_before_sealing(db, demo) -> Non
     with pytest.raises(TransitionNotAllowed, match="盖章"):
         lifecycle.publish(db, clerk, doc, None)
     assert not lifecycle.may_publish(clerk, doc)
+
+
+def test_requirements_record_general_and_key_review_separately(db, in_review_requirements):
+    reviewer = user(db, "zj_reviewer")
+    with pytest.raises(InvalidInput, match="重点审查"):
+        lifecycle.approve(db, reviewer, in_review_requirements, None, {"general": "符合"})
+    assert in_review_requirements.status is S.in_review
+    decision = lifecycle.approve(db, reviewer, in_review_requirements, None, CHECKS)
+    assert decision.checks == CHECKS

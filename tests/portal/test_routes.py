@@ -51,8 +51,8 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("GET", "/documents/{doc}/check"): ("login", owners(410)),
     ("POST", "/documents/{doc}/submit"): (
         "login", owners({"zj_clerk": 409, "zj_reviewer": 403})),
-    ("POST", "/documents/{doc}/approve"): (
-        "login", owners({"zj_clerk": 403, "zj_reviewer": 302})),
+    ("POST", "/documents/{doc}/approve"): (  # 采购需求 needs both review opinions
+        "login", owners({"zj_clerk": 403, "zj_reviewer": 400})),
     ("POST", "/documents/{doc}/return"): (
         "login", owners({"zj_clerk": 403, "zj_reviewer": 400})),
     ("POST", "/documents/{doc}/reopen"): (
