@@ -96,8 +96,10 @@ class NewDocumentForm(FlaskForm):
         if not super().validate(extra_validators):
             return False
         kind = documents.get_kind(self.kind.data)
+        project = self.chosen_project()
+        supplied = projects.project_parties(project) if project else {}
         missing = [role for role in self.needed_roles(kind)
-                   if not getattr(self, f"party_{role}").data]
+                   if role not in supplied and not getattr(self, f"party_{role}").data]
         for role in missing:
             getattr(self, f"party_{role}").errors.append(
                 _("“%(kind)s”需要%(role)s参与审核或盖章，请选择。",
@@ -110,7 +112,7 @@ class NewDocumentForm(FlaskForm):
 
     def chosen_parties(self, kind: documents.Kind) -> dict[str, Organisation]:
         return {role: self.orgs[getattr(self, f"party_{role}").data]
-                for role in self.needed_roles(kind)}
+                for role in self.needed_roles(kind) if getattr(self, f"party_{role}").data}
 
 
 class PinForm(FlaskForm):
