@@ -88,18 +88,35 @@ def worker(burst: bool, queues: tuple[str, ...]) -> None:
 @main.command()
 def demo() -> None:
     """Seed demo data (idempotent) and print the demo accounts."""
-    from portal import db
-    from portal.demo import DEMO_PASSWORD, DEMO_PIN, seed, seed_credentials
+    from jobs.worker import AppContextWorker
+    from portal import db, embedded_redis
+    from portal.demo import DEMO_PASSWORD, DEMO_PIN, seed, seed_board, seed_credentials
+    from portal.jobs_queue import QUEUES, redis_connection
     from portal.views.auth import hasher
 
-    with _app_context():
-        listing = seed(db.session(), hasher())
-        issued = seed_credentials(db.session())
+    embedded = None
+    if not os.environ.get("REDIS_URL"):  # publishing queues jobs, as under kuangcai serve
+        embedded, os.environ["REDIS_URL"] = embedded_redis.start(load_config().VAR_DIR)
+    try:
+        with _app_context() as app:
+            listing = seed(db.session(), hasher())
+            issued = seed_credentials(db.session())
+            published = seed_board(db.session())
+            # the queued copies of the jobs seed_board ran itself: each finds nothing to do
+            drain = AppContextWorker(QUEUES, connection=redis_connection())
+            drain.flask_app = app
+            drain.work(burst=True, with_scheduler=False, logging_level="WARNING")
+    finally:
+        if embedded is not None:
+            embedded.shutdown()
+            del os.environ["REDIS_URL"]
     click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
     for username, org, positions in listing:
         click.echo(f"  {username:<14} {org}（{positions}）")
     if issued:
         click.echo(f"已签发并绑定 {len(issued)} 张演示证书（证书密码均为 {DEMO_PIN}）")
+    if published:
+        click.echo(f"公告栏：已发布 {published} 条演示公告（经审核、盖章）")
 
 
 @main.group(name="db")
