@@ -4,8 +4,11 @@ for a document issued here, the approval each seal rests on and who unlocked the
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
+from cryptography import x509
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,9 +23,28 @@ class Verification:
     issued_here: list[Seal]  # our records of the seals, in order, when the file is ours
 
 
+# Verifying costs pyHanko a few hundred milliseconds; the verdict for the same bytes only
+# changes with a revocation or the passing of time (expiry), so it is kept per (file, revoked
+# serials, day) for the process.
+_reports: OrderedDict[tuple[str, frozenset[int], date], seals.VerificationReport] = OrderedDict()
+CACHE_SIZE = 512
+
+
+def _revoked(crls: list[bytes]) -> frozenset[int]:
+    return frozenset(entry.serial_number for crl in crls
+                     for entry in x509.load_der_x509_crl(crl))
+
+
 def verify(db: Session, content: bytes) -> Verification:
-    report = seals.verify_pdf(content, authority.trust_roots(), authority.crls())
     sha = hashlib.sha256(content).hexdigest()
+    crls = authority.crls()
+    key = (sha, _revoked(crls), datetime.now(UTC).date())
+    report = _reports.get(key)
+    if report is None:
+        report = seals.verify_pdf(content, authority.trust_roots(), crls)
+        _reports[key] = report
+        if len(_reports) > CACHE_SIZE:
+            _reports.popitem(last=False)
     last = db.scalar(select(Seal).where(Seal.output_sha256 == sha))
     ours: list[Seal] = []
     if last is not None:
