@@ -339,6 +339,19 @@ def _contact(org: Organisation) -> dict[str, str]:
     return {"name": org.name, "address": org.address, "contact": org.contact, "phone": org.phone}
 
 
+def draft_document(session: Session, actor: User, project: Project | None, kind_code: str,
+                   title: str, *, start_from: Mapping[str, Any] | None = None,
+                   parties: Mapping[str, Organisation] | None = None) -> Document:
+    """A new draft, in ``project`` when given: it starts from ``start_from`` overlaid with what
+    the project supplies (its data, the collector's and agency's details), and acts with the
+    project's collector and agency besides ``parties``."""
+    kind = documents.get_kind(kind_code)
+    start = {**(start_from or {}), **(prefill(project, kind) if project else {})}
+    acting = {**(parties or {}), **(project_parties(project) if project else {})}
+    return lifecycle.create_draft(session, actor, kind.code, title, acting, start_from=start,
+                                  project_id=project.id if project else None)
+
+
 def project_parties(project: Project) -> dict[str, Organisation]:
     """The organisations a project's documents act with, by role."""
     parties = {"collector": project.collector}

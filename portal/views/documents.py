@@ -57,13 +57,10 @@ def new() -> Any:
     if not form.validate_on_submit():
         return render("drafting/new.html", 400 if request.method == "POST" else 200, form=form)
     kind = documents.get_kind(form.kind.data)
-    project = form.chosen_project()
-    start = {**(kind.sample() if form.use_sample.data else {}),
-             **(projects.prefill(project, kind) if project else {})}
-    parties = {**form.chosen_parties(kind),
-               **(projects.project_parties(project) if project else {})}
-    doc = lifecycle.create_draft(db.session(), current_user, kind.code, form.title.data, parties,
-                                 start_from=start, project_id=project.id if project else None)
+    doc = projects.draft_document(
+        db.session(), current_user, form.chosen_project(), kind.code, form.title.data,
+        start_from=kind.sample() if form.use_sample.data else None,
+        parties=form.chosen_parties(kind))
     return redirect(url_for(".step", document_id=doc.id, slug=kind.steps[0].slug))
 
 

@@ -50,9 +50,7 @@ def sealed_announcement(app, db, kind_code: str, title: str):
     kind = documents.get_kind(kind_code)
     # a collection announcement is published only once its project's plan is approved
     project = project_with_approved_plan(db) if kind_code == "collection_announcement" else None
-    start = {**kind.sample(), **(projects.prefill(project, kind) if project else {})}
-    doc = lifecycle.create_draft(db, clerk, kind.code, title, start_from=start,
-                                 project_id=project.id if project else None)
+    doc = projects.draft_document(db, clerk, project, kind.code, title, start_from=kind.sample())
     lifecycle.submit(db, clerk, doc, None)
     lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
     work(app)

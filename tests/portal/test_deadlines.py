@@ -33,10 +33,8 @@ def draft_announcement(db, **changes):
     project = project_with_approved_plan(db)
     kind = documents.get_kind("collection_announcement")
     clerk = db.scalar(select(User).where(User.username == "zj_clerk"))
-    data = {**kind.sample(), **projects.prefill(project, kind), **changes}
-    return clerk, lifecycle.create_draft(db, clerk, kind.code, "征集公告", start_from=data,
-                                         parties=projects.project_parties(project),
-                                         project_id=project.id)
+    return clerk, projects.draft_document(db, clerk, project, kind.code, "征集公告",
+                                          start_from={**kind.sample(), **changes})
 
 
 def test_twenty_days_from_publication_to_the_deadline(db, demo) -> None:

@@ -198,11 +198,8 @@ def test_collection_announcement_carries_the_collector_over_locked_and_publishes
 
     kind = documents.get_kind("collection_announcement")
     agency_clerk = user(db, "dl_clerk")
-    doc = lifecycle.create_draft(
-        db, agency_clerk, kind.code, "征集公告",
-        parties=projects.project_parties(entrusted_project),
-        start_from={**kind.sample(), **projects.prefill(entrusted_project, kind)},
-        project_id=entrusted_project.id)
+    doc = projects.draft_document(db, agency_clerk, entrusted_project, kind.code, "征集公告",
+                                  start_from=kind.sample())
     centre = org(db, "内蒙古自治区政府采购中心")
     assert doc.party_org_id("collector") == centre.id
     formdata = lifecycle.draft_formdata(doc)
@@ -238,11 +235,8 @@ def test_a_collection_announcement_without_an_approved_plan_cannot_be_published(
 
     kind = documents.get_kind("collection_announcement")
     clerk = user(db, "zj_clerk")
-    doc = lifecycle.create_draft(
-        db, clerk, kind.code, "过早的征集公告",
-        parties=projects.project_parties(approved_project),
-        start_from={**kind.sample(), **projects.prefill(approved_project, kind)},
-        project_id=approved_project.id)
+    doc = projects.draft_document(db, clerk, approved_project, kind.code, "过早的征集公告",
+                                  start_from=kind.sample())
     lifecycle.submit(db, clerk, doc, None)
     lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
     work(app)
@@ -260,9 +254,8 @@ def sealed_termination(app, db, project, title: str):
 
     kind = documents.get_kind("termination_announcement")
     agency_clerk = user(db, "dl_clerk")
-    doc = lifecycle.create_draft(
-        db, agency_clerk, kind.code, title, parties=projects.project_parties(project),
-        start_from={**kind.sample(), **projects.prefill(project, kind)}, project_id=project.id)
+    doc = projects.draft_document(db, agency_clerk, project, kind.code, title,
+                                  start_from=kind.sample())
     lifecycle.submit(db, agency_clerk, doc, None)
     lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
     work(app)
@@ -332,11 +325,8 @@ def test_a_change_reopens_the_solicitation_and_lists_what_changed(
 
     kind = documents.get_kind("solicitation")
     agency_clerk = user(db, "dl_clerk")
-    solicitation = lifecycle.create_draft(
-        db, agency_clerk, kind.code, "征集文件",
-        parties=projects.project_parties(entrusted_project),
-        start_from={**kind.sample(), **projects.prefill(entrusted_project, kind)},
-        project_id=entrusted_project.id)
+    solicitation = projects.draft_document(db, agency_clerk, entrusted_project, kind.code,
+                                           "征集文件", start_from=kind.sample())
     lifecycle.submit(db, agency_clerk, solicitation, None)
     lifecycle.approve(db, user(db, "zj_reviewer"), solicitation, None)
     work(app)
@@ -370,12 +360,10 @@ def test_a_change_reopens_the_solicitation_and_lists_what_changed(
     assert prefilled["original_project_number"] == entrusted_project.number
 
     # a change to the solicitation 10 days before the deadline must move the deadline
-    change = lifecycle.create_draft(
-        db, agency_clerk, change_kind.code, "变更公告",
-        parties=projects.project_parties(entrusted_project),
-        start_from={**change_kind.sample(), **prefilled, "change_date": "2026-12-04",
-                    "new_submission_deadline": "2026-12-14T09:30"},
-        project_id=entrusted_project.id)
+    change = projects.draft_document(
+        db, agency_clerk, entrusted_project, change_kind.code, "变更公告",
+        start_from={**change_kind.sample(), "change_date": "2026-12-04",
+                    "new_submission_deadline": "2026-12-14T09:30"})
     with pytest.raises(lifecycle.SubmissionInvalid) as refused:
         lifecycle.submit(db, agency_clerk, change, None)
     assert "须顺延提交截止时间" in refused.value.errors["new_submission_deadline"][0]
