@@ -30,15 +30,21 @@ _reports: OrderedDict[tuple[str, frozenset[int], date], seals.VerificationReport
 CACHE_SIZE = 512
 
 
-def _revoked(crls: list[bytes]) -> frozenset[int]:
-    return frozenset(entry.serial_number for crl in crls
-                     for entry in x509.load_der_x509_crl(crl))
+Epoch = tuple[frozenset[int], date]
+
+
+def epoch(crls: list[bytes] | None = None) -> Epoch:
+    """What can change a verdict for the same bytes: the revoked serials and the (UTC) day.
+    The CRL itself is re-signed on every call, so only its entries count."""
+    revoked = frozenset(entry.serial_number for crl in (crls or authority.crls())
+                        for entry in x509.load_der_x509_crl(crl))
+    return revoked, datetime.now(UTC).date()
 
 
 def verify(db: Session, content: bytes) -> Verification:
     sha = hashlib.sha256(content).hexdigest()
     crls = authority.crls()
-    key = (sha, _revoked(crls), datetime.now(UTC).date())
+    key = (sha, *epoch(crls))
     report = _reports.get(key)
     if report is None:
         report = seals.verify_pdf(content, authority.trust_roots(), crls)

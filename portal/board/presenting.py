@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 from typing import Any
 
-from cryptography import x509
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import authority
+from portal import verification
 from portal.board import BOARD_LABELS, CATEGORY_LABELS, search
 from portal.board.query import Filters
 from portal.models import Announcement, Organisation, Region
@@ -44,12 +42,10 @@ def pdf_sha256(db: Session, announcement: Announcement) -> str | None:
 
 
 def verification_epoch() -> str:
-    """What can change a seal's verdict after publication: a revocation, or the day (the
-    certificates' validity). The CRL itself is re-signed on every call, so only its entries
-    count."""
-    serials = sorted(entry.serial_number for der in authority.crls()
-                     for entry in x509.load_der_x509_crl(der))
-    material = f"{date.today().isoformat()}|{serials}"
+    """The seal badge's part of a page's ETag: it changes when a verdict can (see
+    :func:`portal.verification.epoch`)."""
+    revoked, day = verification.epoch()
+    material = f"{day.isoformat()}|{sorted(revoked)}"
     return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
