@@ -72,6 +72,8 @@ def _check_declaration(kind: Kind) -> None:
     for role in (*kind.drafted_by, *kind.reviewed_by, *kind.sealed_by):
         if role not in ROLES:
             raise TypeError(f"{kind.code}: unknown role {role!r}")
+    if not set(kind.sealed_if_party) <= set(kind.sealed_by):
+        raise TypeError(f"{kind.code}: sealed_if_party names a role that does not seal")
     if kind.board_category is not None and kind.board_category not in BOARD_CATEGORIES:
         raise TypeError(f"{kind.code}: unknown board category {kind.board_category!r}")
     if len({step.slug for step in kind.steps}) != len(kind.steps):

@@ -39,6 +39,8 @@ class Kind:
     ``sealed_by`` lists roles in sealing order. A role that several parties hold (each
     supplier at an opening, each expert on a panel) gets one numbered anchor per party
     (``seal-anchor-supplier-1`` …); a single party gets ``seal-anchor-<role>``.
+    ``sealed_if_party`` names roles of ``sealed_by`` that seal only when the document has
+    such a party (the agency of an entrusted project; a collector acting alone seals alone).
     """
 
     code: str
@@ -55,6 +57,7 @@ class Kind:
     #: The document's PDF is a file the drafter uploads (a contract agreed offline), not a
     #: rendering; the template only renders its record for the preview.
     uploaded_pdf: bool = False
+    sealed_if_party: tuple[Role, ...] = ()
 
     def step(self, slug: str) -> WizardStep:
         for step in self.steps:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.domain import accounts
+from portal.domain.projects import NO_AGENCY, contact_block
 from portal.models import (
     CollectorType,
     Document,
@@ -312,11 +313,6 @@ def _day(iso: str, days: int) -> str:
     return (date.fromisoformat(iso) + timedelta(days=days)).isoformat()
 
 
-def _contact(org: Organisation) -> dict[str, str]:
-    return {"name": org.name, "address": org.address, "contact": org.contact, "phone": org.phone}
-
-
-NO_AGENCY = {"name": "", "address": "", "contact": "", "phone": ""}
 
 
 class _Board:
@@ -371,13 +367,12 @@ class _Board:
                 project_id: int | None = None) -> Document:
         """Submitted as above, sealed by the clerk's organisation if the kind is sealed, and
         published."""
-        import documents
         from jobs.sealing import finish_seal, prepare_seal
         from portal.domain import lifecycle, sealing
 
         doc = self.submitted(org_key, kind_code, title, data, parties, project_id)
         clerk = self.clerk(org_key)
-        if documents.get_kind(kind_code).sealed_by:
+        if lifecycle.sealers(doc):  # the clerk's organisation is the only sealer here
             seal = sealing.start(self.db, clerk, doc, None, 0, None, None)
             prepare_seal(seal.id)
             self.db.expire_all()
@@ -423,7 +418,7 @@ class _Board:
 
     def contacts(self, p: DemoProject) -> dict[str, Any]:
         org = self.orgs[p.collector]
-        return {"collector": _contact(org), "agency": NO_AGENCY,
+        return {"collector": contact_block(org), "agency": NO_AGENCY,
                 "project_contact": {"name": org.contact, "phone": org.phone}}
 
     def collection(self, p: DemoProject, project: Project) -> None:
@@ -528,7 +523,7 @@ class _Board:
         kind = documents.get_kind("bidding_announcement")
         self.publish(purchaser, kind.code, f"{project_name}二次竞价公告", {
             **kind.sample(), "agreement_name": agreement, "agreement_number": f"{p.number}-KX01",
-            "lot_name": lot, "purchaser": _contact(org),
+            "lot_name": lot, "purchaser": contact_block(org),
             "items": [{"name": name, "specification": spec, "quantity": quantity,
                        "unit": unit, "max_unit_price": max_price}],
             "delivery_place": org.address, "published_at": f"{month}-05T09:00",
@@ -539,7 +534,7 @@ class _Board:
                   "quantity": quantity, "unit": unit, "unit_price": price}]
         self.publish(purchaser, kind.code, f"{project_name}成交结果公告", {
             **kind.sample(), "project_name": project_name, "project_number": number,
-            "agreement_name": agreement, "purchaser": _contact(org),
+            "agreement_name": agreement, "purchaser": contact_block(org),
             "supplier": {"name": supplier_name, "address": supplier_address},
             "items": items, "deal_amount": amount, "decision_date": f"{month}-09",
             "announcement_date": f"{month}-10"}, parties)
@@ -547,7 +542,7 @@ class _Board:
         self.publish(purchaser, kind.code, f"{project_name}合同公告", {
             **kind.sample(), "contract_number": f"{number}-HT", "project_number": number,
             "contract_name": f"{project_name}合同", "project_name": project_name,
-            "purchaser": _contact(org),
+            "purchaser": contact_block(org),
             "supplier": {"name": supplier_name, "address": supplier_address,
                          "contact": contact, "phone": phone},
             "items": items, "contract_amount": amount, "performance_place": org.address,

@@ -89,7 +89,8 @@ class NewDocumentForm(FlaskForm):
         return form
 
     def needed_roles(self, kind: documents.Kind) -> list[str]:
-        roles = {*kind.reviewed_by, *kind.sealed_by} - {self.user.role.value, "expert"}
+        sealing = set(kind.sealed_by) - set(kind.sealed_if_party)
+        roles = {*kind.reviewed_by, *sealing} - {self.user.role.value, "expert"}
         return sorted(roles)
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -111,8 +112,9 @@ class NewDocumentForm(FlaskForm):
         return self.projects.get(self.project.data) if self.project.data else None
 
     def chosen_parties(self, kind: documents.Kind) -> dict[str, Organisation]:
+        roles = {*self.needed_roles(kind), *kind.sealed_if_party} - {self.user.role.value}
         return {role: self.orgs[getattr(self, f"party_{role}").data]
-                for role in self.needed_roles(kind) if getattr(self, f"party_{role}").data}
+                for role in sorted(roles) if getattr(self, f"party_{role}").data}
 
 
 class PinForm(FlaskForm):

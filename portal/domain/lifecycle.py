@@ -175,6 +175,14 @@ def kind_of(doc: Document) -> documents.Kind:
     return documents.get_kind(doc.kind)
 
 
+def sealers(doc: Document) -> tuple[str, ...]:
+    """The roles that seal this document in order: the kind's, less any it names as sealing
+    only when present that the document has no party for."""
+    kind = kind_of(doc)
+    return tuple(role for role in kind.sealed_by
+                 if role not in kind.sealed_if_party or doc.party_org_id(role) is not None)
+
+
 def may_draft(user: User, kind: documents.Kind) -> bool:
     return user.role.value in kind.drafted_by and Position.clerk in user.positions
 
@@ -466,7 +474,7 @@ def reopen_for_change(db: Session, actor: User, doc: Document, version: int | No
 
 def may_publish(user: User, doc: Document) -> bool:
     kind = kind_of(doc)
-    ready = doc.status is S.sealed or (doc.status is S.approved and not kind.sealed_by)
+    ready = doc.status is S.sealed or (doc.status is S.approved and not sealers(doc))
     return (ready and kind.board_category is not None and user.org_id == doc.owner_org_id
             and Position.clerk in user.positions)
 
@@ -477,7 +485,7 @@ def publish(db: Session, actor: User, doc: Document, version: int | None) -> Non
     kind = kind_of(doc)
     if kind.board_category is None:
         raise TransitionNotAllowed(_("“%(kind)s”不在公告栏发布。", kind=kind.title))
-    if doc.status is S.approved and kind.sealed_by:
+    if doc.status is S.approved and sealers(doc):
         raise TransitionNotAllowed(_("文书须按规定盖章后方可发布。"))
     for guard in _publish_guards.get(doc.kind, []):
         refusal = guard(db, doc)

@@ -99,7 +99,9 @@ ANNOUNCEMENT = "collection_announcement"
 
 
 def _collector_details(doc: Document) -> dict[str, str]:
-    """征集公告: the collector's name, contact and phone as filed; the address stays editable."""
+    """征集公告: the collector's name, contact and phone as filed (the address stays editable),
+    and the name of the agency the project is entrusted to, which seals it with the collector
+    (none when the collector runs the project itself)."""
     if doc.project_id is None:
         return {}
     from portal import db
@@ -108,8 +110,13 @@ def _collector_details(doc: Document) -> dict[str, str]:
     if project is None:
         return {}
     org = project.collector
-    return {"collector-name": org.name, "collector-contact": org.contact,
-            "collector-phone": org.phone}
+    locked = {"collector-name": org.name, "collector-contact": org.contact,
+              "collector-phone": org.phone}
+    if project.agency is not None:
+        locked["agency-name"] = project.agency.name
+    else:  # no agency block at all
+        locked.update({f"agency-{key}": "" for key in NO_AGENCY})
+    return locked
 
 
 def _plan_before_announcement(session: Session, doc: Document) -> str | None:
@@ -286,9 +293,8 @@ def prefill(project: Project, kind: documents.Kind) -> dict[str, Any]:
     data = project_data(project)
     if kind.code == CHANGE:
         data.update(_change_prefill(db.session(), project))
-    data["collector"] = _contact(project.collector)
-    if project.agency is not None:
-        data["agency"] = _contact(project.agency)
+    data["collector"] = contact_block(project.collector)
+    data["agency"] = contact_block(project.agency) if project.agency is not None else NO_AGENCY
     names = {field.name for step in kind.steps for field in step.form_class()}
     return {key: value for key, value in data.items() if key in names}
 
@@ -335,7 +341,10 @@ def _change_prefill(session: Session, project: Project) -> dict[str, Any]:
     return data
 
 
-def _contact(org: Organisation) -> dict[str, str]:
+NO_AGENCY = {"name": "", "address": "", "contact": "", "phone": ""}
+
+
+def contact_block(org: Organisation) -> dict[str, str]:
     return {"name": org.name, "address": org.address, "contact": org.contact, "phone": org.phone}
 
 

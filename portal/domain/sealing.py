@@ -49,7 +49,7 @@ def field_name(position: int, role: str) -> str:
 
 def next_position(db: Session, doc: Document) -> int | None:
     revision = doc.current_revision
-    sealers = lifecycle.kind_of(doc).sealed_by
+    sealers = lifecycle.sealers(doc)
     if doc.status is not DocumentStatus.approved or revision is None:
         return None
     confirmed = [s for s in live_seals(revision, db) if s.status is SealStatus.confirmed]
@@ -74,7 +74,7 @@ def may_seal(db: Session, user: User, doc: Document) -> bool:
     position = next_position(db, doc)
     if position is None or in_progress(db, doc) is not None:
         return False
-    role = lifecycle.kind_of(doc).sealed_by[position]
+    role = lifecycle.sealers(doc)[position]
     return user.org_id == doc.party_org_id(role) and Position.clerk in user.positions
 
 
@@ -101,7 +101,7 @@ def start(db: Session, actor: User, doc: Document, version: int | None, page: in
     position = next_position(db, doc)
     if position is None:
         raise TransitionNotAllowed(_("该文书的签章均已完成。"))
-    sealers = lifecycle.kind_of(doc).sealed_by
+    sealers = lifecycle.sealers(doc)
     role = sealers[position]
     if actor.org_id != doc.party_org_id(role) or Position.clerk not in actor.positions:
         later = [r for r in sealers[position + 1:] if doc.party_org_id(r) == actor.org_id]
@@ -144,7 +144,7 @@ def reserves_fields(revision: Revision) -> bool:
     places its own seal and no seal certifies (pyHanko would count a new field added after
     certification as a forbidden change)."""
     anchors = revision.anchors or {}
-    later = lifecycle.kind_of(revision.document).sealed_by[1:]
+    later = lifecycle.sealers(revision.document)[1:]
     return all(role in anchors or f"{role}-1" in anchors for role in later)
 
 
@@ -153,7 +153,7 @@ def reserved_slots(db: Session, seal: Seal) -> tuple[seals.FieldSlot, ...]:
     if seal.position != 0 or not reserves_fields(seal.revision):
         return ()
     revision = seal.revision
-    sealers = lifecycle.kind_of(revision.document).sealed_by
+    sealers = lifecycle.sealers(revision.document)
     slots = []
     for position, role in enumerate(sealers[1:], start=1):
         page, x, y = _anchor(revision, role)
@@ -193,7 +193,7 @@ def confirm(db: Session, actor: User, seal: Seal) -> None:
     if seal.status is not SealStatus.applied:
         raise TransitionNotAllowed(_("只有已盖章、尚未提交的签章可以提交。"))
     doc = seal.revision.document
-    last = seal.position + 1 == len(lifecycle.kind_of(doc).sealed_by)
+    last = seal.position + 1 == len(lifecycle.sealers(doc))
     seal.status, seal.confirmed_at = SealStatus.confirmed, utcnow()
     before = doc.status.value
     lifecycle._move(doc, "seal", DocumentStatus.sealed if last else DocumentStatus.approved)

@@ -1,8 +1,8 @@
 """In a real browser, stage one steps 1–7 (seed 000 §一) with the demo accounts, each step by
 the person who does it: initiation (returned once, then approved), requirements, plan
 (collector then regulator), entrustment (issued, accepted, lead set, agreement sealed by both),
-solicitation sealed by the collector, and the collection announcement published with its
-collector seal on the public board."""
+solicitation sealed by the collector, and the collection announcement published with the
+collector's and the agency's seals on the public board."""
 
 from __future__ import annotations
 
@@ -135,19 +135,24 @@ def test_stage_one_from_initiation_to_a_published_collection_announcement(
     approve(page, base, "zj_reviewer", "征集文件（浏览器）")
     seal(page, base, "zj_clerk", "征集文件（浏览器）")
 
-    # 7. collection announcement: collector details locked, reviewed, sealed, published
+    # 7. collection announcement: collector details and agency locked, reviewed, sealed by
+    # the collector and the agency it is entrusted to, published
     as_user(page, base, "dl_clerk")
     new_document(page, base, "征集公告", "征集公告（浏览器）")
     page.get_by_role("link", name="联系方式").click()
     expect(page.get_by_label("名称").first).to_have_attribute("readonly", "")
     expect(page.get_by_label("名称").first).to_have_value("内蒙古自治区政府采购中心")
+    expect(page.get_by_label("名称").nth(1)).to_have_attribute("readonly", "")
+    expect(page.get_by_label("名称").nth(1)).to_have_value("内蒙古中咨招标代理有限公司")
     submit(page)
     approve(page, base, "zj_reviewer", "征集公告（浏览器）")
     seal(page, base, "zj_clerk", "征集公告（浏览器）")
-    as_user(page, base, "dl_clerk")
-    open_todo(page, "征集公告（浏览器）")
+    seal(page, base, "dl_clerk", "征集公告（浏览器）")
+    expect(page.locator(".badge")).to_contain_text("有效（2 个签章）")
     page.get_by_role("button", name="发布").click()
     expect(page.locator(".status")).to_have_text("已发布")
     page.goto(f"{base}/announcements?q=浏览器")
     page.get_by_role("link", name=re.compile("征集公告（浏览器）")).first.click()
     expect(page.get_by_text("内蒙古自治区政府采购中心").first).to_be_visible()
+    expect(page.locator(".badge")).to_contain_text("有效")
+    expect(page.get_by_text("内蒙古中咨招标代理有限公司").first).to_be_visible()

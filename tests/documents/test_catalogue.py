@@ -31,7 +31,7 @@ TITLES = {
 SEALED_BY = {
     "entrustment_agreement": ("collector", "agency"),
     "solicitation": ("collector",),
-    "collection_announcement": ("collector",),
+    "collection_announcement": ("collector", "agency"),  # the agency when entrusted
     "change_announcement": ("collector",),
     "termination_announcement": ("collector",),
     "shortlist_announcement": ("collector",),

@@ -161,7 +161,7 @@ def test_different_data_gives_a_different_file_identifier(sample_of: Sample,
 EXPECTED_ANCHORS = {
     "entrustment_agreement": {"collector", "agency"},
     "solicitation": {"collector"},
-    "collection_announcement": {"collector"},
+    "collection_announcement": {"collector", "agency"},
     "change_announcement": {"collector"},
     "termination_announcement": {"collector"},
     "shortlist_announcement": {"collector"},
@@ -193,11 +193,11 @@ def test_each_sealing_party_has_an_anchor_on_the_page(code: str,
 def test_the_issuer_seal_anchor_sits_on_the_date_line(pdf_files: dict[str, Path],
                                                       rendered_pdfs: dict[str, RenderedFile]
                                                       ) -> None:
-    anchor = rendered_pdfs["collection_announcement"].anchors["collector"]
+    anchor = rendered_pdfs["solicitation"].anchors["collector"]
     page = anchor.page_index + 1
     out = subprocess.run(
         ["pdftotext", "-bbox", "-f", str(page), "-l", str(page),
-         str(pdf_files["collection_announcement"]), "-"],
+         str(pdf_files["solicitation"]), "-"],
         check=True, capture_output=True, text=True).stdout
     date_boxes = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">'
                             r"2026年11月21日</word>", out)
@@ -205,6 +205,29 @@ def test_the_issuer_seal_anchor_sits_on_the_date_line(pdf_files: dict[str, Path]
     anchor_from_top = A4_HEIGHT_PT - anchor.y_pt
     assert x_min < anchor.x_pt < x_max  # centred over the date
     assert 0 <= y_min - anchor_from_top < 12  # just above the date line
+
+
+def test_joint_issuers_each_seal_over_their_own_name(pdf_files: dict[str, Path],
+                                                    rendered_pdfs: dict[str, RenderedFile]
+                                                    ) -> None:
+    """征集公告 entrusted to an agency: both names side by side, seals apart (GB/T 9704 7.3.5.2)."""
+    anchors = rendered_pdfs["collection_announcement"].anchors
+    collector, agency = anchors["collector"], anchors["agency"]
+    assert collector.page_index == agency.page_index and collector.y_pt == agency.y_pt
+    seal_pt = 42 / 25.4 * 72
+    assert agency.x_pt - collector.x_pt >= seal_pt  # the two seals do not overlap
+    page = collector.page_index + 1
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page),
+         str(pdf_files["collection_announcement"]), "-"],
+        check=True, capture_output=True, text=True).stdout
+    names = ("内蒙古自治区政府采购中心", "内蒙古恒信招标代理有限公司")
+    for anchor, name in zip((collector, agency), names, strict=True):
+        x_min, x_max, y_max = map(float, re.findall(
+            rf'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">{name}</word>',
+            out)[-1])
+        assert x_min < anchor.x_pt < x_max
+        assert 0 <= (A4_HEIGHT_PT - anchor.y_pt) - y_max < 12  # just below the name
 
 
 def test_the_html_declares_language_fonts_and_gbt9704_page(samples: dict[str, Any]) -> None:

@@ -223,7 +223,8 @@ def test_publish_only_board_kinds_after_the_required_steps(db, demo) -> None:
 def test_a_kind_with_sealers_cannot_be_published_before_sealing(db, demo) -> None:
     clerk = user(db, "zj_clerk")
     kind = documents.get_kind("collection_announcement")
-    assert kind.sealed_by == ("collector",) and kind.board_category == "collection"
+    assert kind.sealed_by == ("collector", "agency") and kind.board_category == "collection"
+    assert kind.sealed_if_party == ("agency",)  # sealed by the collector alone here
     assert kind.reviewed_by == ("collector",)
     doc = lifecycle.create_draft(db, clerk, kind.code, "征集公告", start_from=kind.sample())
     lifecycle.submit(db, clerk, doc, None)

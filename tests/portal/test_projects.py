@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import select
 
 import documents
+from portal import authority, storage
 from portal.domain import lifecycle
+from portal.domain.errors import TransitionNotAllowed
 from portal.models import AuditEvent, DocumentStatus, Organisation, Project, User
+from tests.helpers import nss_database, pdfsig_blocks, run_pdfsig
 
 pytestmark = pytest.mark.db
 
@@ -190,7 +194,7 @@ def entrusted_project(db, approved_project):
 
 
 def test_collection_announcement_carries_the_collector_over_locked_and_publishes(
-        app, db, demo_keys, entrusted_project, signed_in) -> None:
+        app, db, demo_keys, entrusted_project, signed_in, tmp_path) -> None:
     from werkzeug.datastructures import MultiDict
 
     from portal.domain import projects
@@ -208,9 +212,11 @@ def test_collection_announcement_carries_the_collector_over_locked_and_publishes
     edited = MultiDict([(k, formdata[k]) for k in contacts])
     edited["collector-name"] = "改过的名称"
     edited["collector-address"] = "呼和浩特市新址路1号"
+    edited["agency-name"] = "另一家代理机构"
     lifecycle.save_step(db, agency_clerk, doc, None, "contacts", edited)
     formdata = lifecycle.draft_formdata(doc)
     assert formdata["collector-name"] == centre.name  # locked: the edit did not take
+    assert formdata["agency-name"] == entrusted_project.agency.name  # the agency seals it
     assert formdata["collector-address"] == "呼和浩特市新址路1号"  # the address may change
 
     lifecycle.submit(db, agency_clerk, doc, None)
@@ -221,10 +227,23 @@ def test_collection_announcement_carries_the_collector_over_locked_and_publishes
     db.expire_all()
     from portal.domain import sealing
 
+    assert lifecycle.sealers(doc) == ("collector", "agency")
     sealing.confirm(db, user(db, "zj_clerk"), seal_as(app, db, doc, "zj_clerk"))
+    assert doc.status is DocumentStatus.approved  # the agency seals next
+    with pytest.raises(TransitionNotAllowed, match="盖章"):
+        lifecycle.publish(db, agency_clerk, doc, None)
+    sealing.confirm(db, agency_clerk, seal_as(app, db, doc, "dl_clerk"))
     assert doc.status is DocumentStatus.sealed
     lifecycle.publish(db, agency_clerk, doc, None)
     assert doc.status is DocumentStatus.published
+
+    final = storage.read(sealing.current_pdf(db, doc.current_revision), ".pdf")
+    with app.app_context():
+        root = authority.authority().root_certificate.public_bytes(Encoding.PEM)
+    blocks = pdfsig_blocks(run_pdfsig(nss_database(tmp_path, root), final, tmp_path))
+    assert set(blocks) == {"seal-1-collector", "seal-2-agency"}
+    for block in blocks.values():
+        assert "Signature is Valid" in block and "Certificate is Trusted" in block
 
 
 def test_a_collection_announcement_without_an_approved_plan_cannot_be_published(
@@ -242,6 +261,8 @@ def test_a_collection_announcement_without_an_approved_plan_cannot_be_published(
     work(app)
     db.expire_all()
     sealing.confirm(db, clerk, seal_as(app, db, doc, "zj_clerk"))
+    assert doc.status is DocumentStatus.sealed  # no agency: the collector seals alone
+    assert not doc.current_revision.data["agency"]["name"]
     with pytest.raises(TransitionNotAllowed, match="采购方案审核通过或备案前"):
         lifecycle.publish(db, clerk, doc, None)
     assert doc.status is DocumentStatus.sealed
