@@ -38,7 +38,7 @@ Validator = Callable[[Form, Field], None]
 MAX_ROWS = 500
 _MONEY = re.compile(r"^-?\d{1,16}(\.\d{1,2})?$")
 _DECIMAL = re.compile(r"^-?\d{1,12}(\.\d+)?$")
-_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|400-?\d{3}-?\d{4})$")
+PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|400-?\d{3}-?\d{4})$")
 
 
 class DocumentForm(Form):
@@ -96,7 +96,7 @@ class Uscc:
 
 class Phone:
     def __call__(self, form: Form, field: Field) -> None:
-        if field.data and not _PHONE.match(field.data):
+        if field.data and not PHONE.match(field.data):
             raise ValidationError("请输入有效的联系电话，如 0471-6945123 或 13800000000")
 
 

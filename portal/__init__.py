@@ -61,6 +61,8 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
     import portal.domain.deadlines  # noqa: F401  (registers time limits on the lifecycle)
     import portal.domain.document_todo  # noqa: F401  (registers the lifecycle's to-do source)
+    import portal.domain.notices  # noqa: F401  (registers unread notices as to-do items)
+    import portal.domain.participation  # noqa: F401  (notifies participants on publication)
     import portal.domain.projects  # noqa: F401  (registers project rules on the lifecycle)
     from portal.views import (
         auth,
@@ -69,14 +71,17 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         documents,
         health,
         main,
+        notices,
         oversight,
+        participation,
         projects,
         sealing,
         verify,
     )
 
     for blueprint in (auth.bp, main.bp, health.bp, oversight.bp, documents.bp, sealing.bp,
-                      credentials.bp, verify.bp, projects.bp, board.bp):
+                      credentials.bp, verify.bp, projects.bp, board.bp, participation.bp,
+                      notices.bp):
         app.register_blueprint(blueprint)
 
     policy.init_app(app)

@@ -19,7 +19,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 import documents
 from portal.domain import projects
@@ -160,3 +160,21 @@ class IssueForm(FlaskForm):
 class LeadForm(FlaskForm):
     lead = SelectField(_l("项目负责人"), coerce=int)
     handler = SelectField(_l("项目经办人"), coerce=int)
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class JoinForm(FlaskForm):
+    """确认参与: who at the supplier the collector's notices and questions go to."""
+
+    contact = StringField(_l("联系人"), filters=[_strip], validators=[
+        DataRequired(_l("请填写联系人")), Length(max=50, message=_l("联系人不超过 50 个字"))])
+    phone = StringField(_l("联系电话"), filters=[_strip], validators=[
+        DataRequired(_l("请填写联系电话")),
+        Regexp(documents.fields.PHONE,
+               message=_l("请输入有效的手机号码或固定电话（如 0471-3318866）"))])
+    email = StringField(_l("电子邮箱"), filters=[_strip], validators=[
+        DataRequired(_l("请填写电子邮箱")), Length(max=120, message=_l("电子邮箱过长")),
+        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("请输入有效的电子邮箱"))])

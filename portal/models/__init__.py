@@ -13,6 +13,7 @@ from portal.models.document import (
     ReviewDecision,
     Revision,
 )
+from portal.models.notice import Notice
 from portal.models.org import (
     CollectorType,
     Organisation,
@@ -21,6 +22,7 @@ from portal.models.org import (
     RegionLevel,
     SupplierKind,
 )
+from portal.models.participation import Participation
 from portal.models.project import Project, ProjectStatus
 from portal.models.seal import Seal, SealStatus
 from portal.models.user import Position, User, UserPosition
@@ -46,6 +48,8 @@ __all__ = [
     "OrgKind",
     "Organisation",
     "Position",
+    "Notice",
+    "Participation",
     "Project",
     "ProjectStatus",
     "Region",

@@ -7,7 +7,6 @@ lifecycle command and render or redirect; the lifecycle checks roles, positions 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -22,7 +21,7 @@ from portal.domain.errors import InvalidInput
 from portal.forms import NewDocumentForm, ReturnForm, UploadPdfForm, VersionForm
 from portal.models import Document, DocumentParty, Revision
 from portal.policy import SIGNED_IN, access
-from portal.web import render
+from portal.web import render, stored_file
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -257,7 +256,7 @@ def current_pdf(document_id: int) -> Any:
     sha = sealing.current_pdf(db.session(), revision) if revision else None
     if sha is None:
         raise NotFound()
-    return _file(sha, "pdf", f"{doc.title}-v{revision.number if revision else 0}-盖章.pdf")
+    return stored_file(sha, "pdf", f"{doc.title}-v{revision.number if revision else 0}-盖章.pdf")
 
 
 @bp.get("/revisions/<int:revision_id>.<any(pdf, docx):fmt>")
@@ -267,17 +266,6 @@ def download(revision_id: int, fmt: str) -> Any:
     sha256 = revision.pdf_sha256 if fmt == "pdf" else revision.docx_sha256
     if sha256 is None:
         raise NotFound()
-    return _file(sha256, fmt, f"{revision.document.title}-v{revision.number}.{fmt}")
-
-
-MEDIA = {"pdf": "application/pdf",
-         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-
-
-def _file(sha256: str, fmt: str, name: str) -> Any:
-    response = Response(storage.read(sha256, f".{fmt}"), mimetype=MEDIA[fmt])
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    response.headers["ETag"] = f'"{sha256}"'
-    return response
+    return stored_file(sha256, fmt, f"{revision.document.title}-v{revision.number}.{fmt}")
 
 

@@ -22,6 +22,12 @@ ANONYMOUS = "anonymous"
 SIGNED = [username for username, *_ in ACCOUNTS]
 USERS = [ANONYMOUS, *SIGNED]
 OWNERS = {"zj_clerk", "zj_reviewer"}  # the document's organisation
+SUPPLIERS = {"gys_mfr", "gys_reseller", "gys_service"}
+
+
+def suppliers(status: int) -> dict[str, int]:
+    """Status for the suppliers' users; 403 for everyone else."""
+    return {u: status if u in SUPPLIERS else 403 for u in SIGNED}
 
 
 def owners(status: int | dict[str, int], others: int = 404) -> dict[str, int]:
@@ -89,6 +95,12 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("GET", "/announcements/999999.pdf"): (404, 404),
     ("GET", "/announcements.atom"): (200, 200),
     ("GET", "/ocds/releases.json"): (204, 204),  # an empty board: no release to package
+    ("GET", "/participation"): ("login", suppliers(200)),
+    ("GET", "/participation/999999"): ("login", suppliers(404)),
+    ("POST", "/participation/999999"): ("login", suppliers(404)),
+    ("GET", "/participation/999999/solicitation.pdf"): ("login", suppliers(404)),
+    ("GET", "/notices"): ("login", 200),
+    ("POST", "/notices/999999/read"): ("login", 404),
 }
 
 ENDPOINT_PATHS = {
@@ -137,6 +149,12 @@ ENDPOINT_PATHS = {
     "board.pdf": ["/announcements/999999.pdf"],
     "board.feed": ["/announcements.atom"],
     "board.releases": ["/ocds/releases.json"],
+    "participation.index": ["/participation"],
+    "participation.join_form": ["/participation/999999"],
+    "participation.join": ["/participation/999999"],
+    "participation.solicitation": ["/participation/999999/solicitation.pdf"],
+    "notices.index": ["/notices"],
+    "notices.read": ["/notices/999999/read"],
 }
 
 
