@@ -329,6 +329,9 @@ class _Board:
         assert org is not None, "run seed() first"
         return org
 
+    def key_of(self, org: Organisation) -> str:
+        return next(key for key, found in self.orgs.items() if found.id == org.id)
+
     def clerk(self, org_key: str) -> User:
         return next(u for u in self.users.values()
                     if u.org_id == self.orgs[org_key].id and Position.clerk in u.positions)
@@ -365,14 +368,23 @@ class _Board:
     def publish(self, org_key: str, kind_code: str, title: str, data: dict[str, Any],
                 parties: dict[str, Organisation] | None = None,
                 project_id: int | None = None) -> Document:
-        """Submitted as above, sealed by the clerk's organisation if the kind is sealed, and
-        published."""
+        """Submitted as above, sealed by each party the kind names, and published."""
+        from portal.domain import lifecycle
+
+        doc = self.submitted(org_key, kind_code, title, data, parties, project_id)
+        self.seal(doc)
+        lifecycle.publish(self.db, self.clerk(org_key), doc, None)
+        self.published += 1
+        return doc
+
+    def seal(self, doc: Document) -> None:
+        """Each sealing party's clerk seals in turn at the reserved places."""
         from jobs.sealing import finish_seal, prepare_seal
         from portal.domain import lifecycle, sealing
 
-        doc = self.submitted(org_key, kind_code, title, data, parties, project_id)
-        clerk = self.clerk(org_key)
-        if lifecycle.sealers(doc):  # the clerk's organisation is the only sealer here
+        for role in lifecycle.sealers(doc):
+            clerk = next(u for u in self.users.values() if u.org_id == doc.party_org_id(role)
+                         and Position.clerk in u.positions)
             seal = sealing.start(self.db, clerk, doc, None, 0, None, None)
             prepare_seal(seal.id)
             self.db.expire_all()
@@ -380,9 +392,6 @@ class _Board:
             finish_seal(seal.id)
             self.db.expire_all()
             sealing.confirm(self.db, clerk, seal)
-        lifecycle.publish(self.db, clerk, doc, None)
-        self.published += 1
-        return doc
 
     # ---- one project: initiation and plan (not public), then its announcements -------------
 
@@ -416,27 +425,47 @@ class _Board:
         assert found is not None
         return found
 
-    def contacts(self, p: DemoProject) -> dict[str, Any]:
+    def contacts(self, p: DemoProject, project: Project | None = None) -> dict[str, Any]:
         org = self.orgs[p.collector]
-        return {"collector": contact_block(org), "agency": NO_AGENCY,
+        agency = project.agency if project is not None else None
+        return {"collector": contact_block(org),
+                "agency": contact_block(agency) if agency is not None else NO_AGENCY,
                 "project_contact": {"name": org.contact, "phone": org.phone}}
 
-    def collection(self, p: DemoProject, project: Project) -> None:
+    def collection(self, p: DemoProject, project: Project, obtain_days: int = 6) -> None:
         import documents
         from portal.domain import projects
 
         kind = documents.get_kind("collection_announcement")
         start = p.opens
-        self.publish(p.collector, kind.code, f"{p.name}征集公告", {
-            **kind.sample(), **projects.prefill(project, kind), **self.contacts(p),
+        drafter = self.key_of(project.agency or project.collector)
+        self.publish(drafter, kind.code, f"{p.name}征集公告", {
+            **kind.sample(), **projects.prefill(project, kind), **self.contacts(p, project),
             "requirements_summary": f"<p>征集{'、'.join(lot[0] for lot in p.lots)}"
                                     f"{len(p.lots)}个包的入围供应商，供{p.region}各预算单位"
                                     "在协议期内采购。</p>",
             "eligible_purchasers": f"{p.region}各预算单位",
-            "obtain_start": f"{start}T09:00", "obtain_end": f"{_day(start, 6)}T17:00",
+            "obtain_start": f"{start}T09:00", "obtain_end": f"{_day(start, obtain_days)}T17:00",
             "submission_deadline": f"{_day(start, 23)}T09:30",
             "opening_time": f"{_day(start, 23)}T09:30", "publication_date": start,
         }, projects.project_parties(project), project.id)
+
+    def open_call(self, p: DemoProject) -> Project:
+        """A project entrusted to 中咨 whose solicitation can be obtained now: suppliers can
+        join it (参与项目) as soon as the demo starts."""
+        import documents
+        from portal.domain import projects
+
+        project = self.project(p)
+        projects.issue_to_agency(self.db, self.clerk(p.collector), project, self.orgs["zhongzi"])
+        projects.accept_entrustment(self.db, self.clerk("zhongzi"), project)
+        kind = documents.get_kind("solicitation")
+        solicitation = self.submitted("zhongzi", kind.code, f"{p.name}征集文件", {
+            **kind.sample(), **projects.prefill(project, kind), "issue_date": p.opens,
+        }, projects.project_parties(project), project.id)
+        self.seal(solicitation)
+        self.collection(p, project, obtain_days=10)
+        return project
 
     def change(self, p: DemoProject, project: Project) -> None:
         import documents
@@ -578,4 +607,18 @@ def seed_board(db: Session) -> int:
                        month)
     for purchaser, quarter, day, items in INTENTIONS[1::2]:
         board.intention(purchaser, quarter, day, items)
+    board.open_call(open_call_project())
     return board.published
+
+
+def open_call_project() -> DemoProject:
+    """The call open on the day the demo is seeded (Beijing time), from yesterday."""
+    from datetime import UTC, datetime, timedelta
+
+    yesterday = (datetime.now(UTC) + timedelta(hours=8) - timedelta(days=1)).date().isoformat()
+    return DemoProject(
+        "nmg_centre", "NMGZC-KJ-2027-0020", "内蒙古自治区2027年度办公家具框架协议采购项目",
+        "goods", "内蒙古自治区", 12, "4800000.00", (
+            ("办公桌", "办公桌（A05010201）", "1800.00", "张", "2000"),
+            ("办公椅", "办公椅（A05010301）", "900.00", "把", "3000")),
+        (), yesterday)

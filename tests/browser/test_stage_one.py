@@ -26,13 +26,13 @@ def as_user(page: Page, base: str, username: str) -> None:
     sign_in(page, base, username)
 
 
-def new_document(page: Page, base: str, kind: str, title: str, project: bool = True,
-                 **parties: str) -> None:
+def new_document(page: Page, base: str, kind: str, title: str,
+                 project: str | None = f"{NUMBER} {NAME}", **parties: str) -> None:
     page.goto(f"{base}/documents/new")
     page.get_by_label("文书种类").select_option(label=kind)
     page.get_by_label("标题").fill(title)
     if project:
-        page.get_by_label("所属采购项目").select_option(label=f"{NUMBER} {NAME}")
+        page.get_by_label("所属采购项目").select_option(label=project)
     for role, org in parties.items():
         page.get_by_label(role).select_option(label=org)
     page.get_by_label("以示例数据开始").check()
@@ -76,7 +76,7 @@ def test_stage_one_from_initiation_to_a_published_collection_announcement(
     base = live_portal
     # 1. initiation: drafted, returned with a reason, corrected, approved
     as_user(page, base, "zj_clerk")
-    new_document(page, base, "采购项目立项", "立项申请", project=False)
+    new_document(page, base, "采购项目立项", "立项申请", project=None)
     page.get_by_label("项目名称").fill(NAME)
     page.get_by_label("项目编号").fill(NUMBER)
     page.get_by_role("button", name="保存", exact=True).click()

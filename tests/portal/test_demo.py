@@ -1,17 +1,16 @@
 """The demo board: announcements of every kind, published through the real lifecycle, each
-sealed kind carrying a valid seal of its collector, and seeding twice adds nothing."""
+sealed kind carrying valid seals of its parties, and seeding twice adds nothing."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
 
-import documents
 from documents.kind import BOARD_CATEGORIES
 from portal import storage, verification
 from portal.demo import seed_board
-from portal.domain import sealing
-from portal.models import Announcement, AuditEvent, DocumentStatus
+from portal.domain import lifecycle, participation, sealing
+from portal.models import Announcement, AuditEvent, DocumentStatus, Organisation, Project
 
 pytestmark = pytest.mark.db
 
@@ -30,13 +29,23 @@ def test_seed_board_publishes_every_kind_with_valid_seals_and_only_once(
         assert a.document.status is DocumentStatus.published
         sha = sealing.current_pdf(db, a.revision)
         assert sha is not None, a.title
-        if documents.get_kind(a.kind).sealed_by:
+        sealers = lifecycle.sealers(a.document)
+        if sealers:
             report = verification.verify(db, storage.read(sha, ".pdf")).report
-            assert report.ok and len(report.signatures) == 1, a.title
-            assert report.signatures[0].org_name == a.owner_org.name
+            assert report.ok, a.title
+            assert [s.org_name for s in report.signatures] == [
+                db.get(Organisation, a.document.party_org_id(role)).name for role in sealers
+            ], a.title
     # published by the commands, so the audit trail records each publication
     assert db.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "document.published")) == published
+
+    # one call is open today, entrusted to an agency: collector and agency sealed it
+    call = next(a for a in rows if a.project_number == "NMGZC-KJ-2027-0020")
+    assert lifecycle.sealers(call.document) == ("collector", "agency")
+    opening = participation.opening_of(db, db.get(Project, call.document.project_id))
+    assert opening is not None and opening.is_open(participation.beijing_now())
+    assert participation.sealed_solicitation(db, opening.project) is not None
 
     assert seed_board(db) == 0
     assert db.scalar(select(func.count()).select_from(Announcement)) == published
