@@ -32,6 +32,7 @@ from documents.kinds import (
     shortlist_announcement,
     solicitation,
     termination_announcement,
+    termination_request,
 )
 
 #: Context names the renderer sets itself; a form field with one of these names would vanish.
@@ -57,6 +58,7 @@ _DECLARED = (
     contract.KIND,
     online_contract.KIND,
     reorganisation.KIND,
+    termination_request.KIND,
 )
 
 

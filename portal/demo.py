@@ -492,12 +492,16 @@ class _Board:
         import documents
         from portal.domain import projects
 
+        reason = (f"因采购需求发生重大变化，经{self.orgs[p.collector].name}研究决定终止本项目"
+                  "的征集活动。")
+        self.submitted(p.collector, "termination_request", f"{p.name}终止采购申请", {
+            "project_name": p.name, "project_number": p.number, "reason": reason,
+            "request_date": _day(p.opens, 10)}, projects.project_parties(project), project.id)
         kind = documents.get_kind("termination_announcement")
-        reason = (f"<p>因采购需求发生重大变化，经{self.orgs[p.collector].name}研究决定终止本项目"
-                  "的征集活动。</p>")
         self.publish(p.collector, kind.code, f"{p.name}终止公告", {
             **kind.sample(), **self.contacts(p), "project_number": p.number,
-            "project_name": p.name, "reason": reason, "announcement_date": _day(p.opens, 11),
+            "project_name": p.name, "reason": f"<p>{reason}</p>",
+            "announcement_date": _day(p.opens, 11),
             "other_matters": "<p>已获取征集文件的供应商将通过系统消息另行通知。</p>",
         }, projects.project_parties(project), project.id)
 

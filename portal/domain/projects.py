@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
+from markupsafe import escape
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -174,13 +175,54 @@ def _terminate(session: Session, actor: User, doc: Document) -> None:
                  after=ProjectStatus.terminated.value, detail={"announcement": doc.id})
 
 
+TERMINATION_REQUEST = "termination_request"
+
+
+def _project_of(doc: Document) -> Project | None:
+    from portal import db
+
+    return db.session().get(Project, doc.project_id) if doc.project_id else None
+
+
+def _may_request_termination(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """终止采购 is for an active project whose collection announcement is out (seed 000 §一 9)."""
+    from portal import db
+
+    project = _project_of(doc)
+    if project is None or project.status is not ProjectStatus.active:
+        return {"project_number": [_("只有进行中的采购项目才能申请终止采购。")]}
+    announcement = _project_document(db.session(), project, ANNOUNCEMENT)
+    if announcement is None or announcement.status is not DocumentStatus.published:
+        return {"project_number": [_("征集公告发布后才能申请终止采购。")]}
+    return {}
+
+
+def approved_termination_request(session: Session, project: Project) -> Document | None:
+    """The project's latest termination request, if approved and not yet used by a published
+    termination announcement."""
+    request = _project_document(session, project, TERMINATION_REQUEST)
+    if request is None or request.status is not DocumentStatus.approved:
+        return None
+    used = session.scalar(select(Document.id).where(
+        Document.project_id == project.id, Document.kind == TERMINATION,
+        Document.status == DocumentStatus.published, Document.id > request.id))
+    return None if used else request
+
+
+def _termination_requested(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    from portal import db
+
+    project = _project_of(doc)
+    if project is not None and approved_termination_request(db.session(), project) is None:
+        return {"reason": [_("须先提交终止采购申请并经审核通过，才能提交终止公告。")]}
+    return {}
+
+
 REORGANISATION = "reorganisation"
 
 
 def _terminated_project(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str]]:
-    from portal import db
-
-    project = db.session().get(Project, doc.project_id) if doc.project_id else None
+    project = _project_of(doc)
     if project is None or project.status is not ProjectStatus.terminated:
         return {"project_number": [_("只有已终止的采购项目才能重新组织征集。")]}
     known = {lot.get("number") for lot in project_data(project).get("lots", ())}
@@ -205,6 +247,8 @@ def _reorganise(session: Session, actor: User, doc: Document) -> None:
                          "lots": [lot["number"] for lot in revision.data["lots"]]})
 
 
+lifecycle.register_rule(TERMINATION_REQUEST, _may_request_termination)
+lifecycle.register_rule(TERMINATION, _termination_requested)
 lifecycle.register_rule(REORGANISATION, _terminated_project)
 lifecycle.register_on_approved(REORGANISATION, _reorganise)
 lifecycle.register_rule(CHANGE, _change_leaves_time)
@@ -293,6 +337,9 @@ def prefill(project: Project, kind: documents.Kind) -> dict[str, Any]:
     data = project_data(project)
     if kind.code == CHANGE:
         data.update(_change_prefill(db.session(), project))
+    request = approved_termination_request(db.session(), project)
+    if kind.code == TERMINATION and request is not None and request.current_revision:
+        data["reason"] = f"<p>{escape(request.current_revision.data['reason'])}</p>"
     data["collector"] = contact_block(project.collector)
     data["agency"] = contact_block(project.agency) if project.agency is not None else NO_AGENCY
     names = {field.name for step in kind.steps for field in step.form_class()}

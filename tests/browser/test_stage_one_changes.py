@@ -1,7 +1,8 @@
 """In a real browser, after the collection announcement (seed 000 §一 8–10 and §二 4): a supplier
 joins the demo's open call and obtains the solicitation; the agency starts a change, the
 solicitation is edited, reviewed and sealed anew and a change announcement published; then the
-project is terminated; the supplier is notified of both; and the collector re-organises it."""
+project is terminated on a reviewed request; the supplier is notified of both; and the
+collector re-organises it."""
 
 from __future__ import annotations
 
@@ -82,7 +83,22 @@ def test_join_change_terminate_and_reorganise(page: Page, live_portal: str) -> N
     expect(page.locator(".status")).to_have_text("已发布")
     read_notice(page, base, f"项目变更：{NAME}")
 
-    # termination: drafted by the agency, reviewed and sealed by the collector, published
+    # termination: the agency's request is returned once, then approved; the announcement
+    # (its reason carried over) is reviewed and sealed by the collector, and published
+    as_user(page, base, "dl_clerk")
+    new_document(page, base, "终止采购申请", "办公家具项目终止采购申请", project=PROJECT)
+    page.get_by_label("终止原因").fill("采购需求发生重大变化，本项目不再征集。")
+    page.get_by_role("button", name="保存", exact=True).click()
+    submit(page)
+    as_user(page, base, "zj_reviewer")
+    open_todo(page, "办公家具项目终止采购申请")
+    page.get_by_label("退回原因").fill("请写明需求变化的依据")
+    page.get_by_role("button", name="退回", exact=True).click()
+    as_user(page, base, "dl_clerk")
+    open_todo(page, "办公家具项目终止采购申请")
+    page.get_by_role("link", name="继续填写").click()
+    submit(page)
+    approve(page, base, "zj_reviewer", "办公家具项目终止采购申请")
     as_user(page, base, "dl_clerk")
     new_document(page, base, "终止公告", "办公家具项目终止公告", project=PROJECT)
     submit(page)

@@ -26,6 +26,7 @@ TITLES = {
     "opening_record": "开标记录表", "evaluation_report": "评审报告",
     "framework_agreement": "框架协议", "contract": "采购合同",
     "online_contract": "合同在线签订", "reorganisation": "重新组织征集",
+    "termination_request": "终止采购申请",
 }
 
 SEALED_BY = {
@@ -69,6 +70,8 @@ SPEC_FIELDS = {
     "project_initiation": ["project_name", "project_number", "project_category",
                            "agreement_type", "agreement_term_months", "budget_amount",
                            "region", "lots", "lots-0-name"],
+    # seed 000 §一 9.1
+    "termination_request": ["project_number", "project_name", "reason"],
     # seed 000 §一 10
     "reorganisation": ["project_number", "lots", "lots-0-number", "return_step", "reason"],
     # seed 001 §二: the uploaded PDF is the contract; the record names it and its parties

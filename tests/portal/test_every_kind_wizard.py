@@ -24,10 +24,11 @@ PARTY_ORG = {"collector": "内蒙古自治区政府采购中心", "agency": "内
              "purchaser": "呼和浩特市第一中学", "supplier": "北方信创计算机有限公司",
              "regulator": "内蒙古自治区财政厅"}
 # 评审报告 is drafted by the expert panel at the evaluation step (a later issue), 合同在线签订
-# seals an uploaded PDF (test_sealing) and 重新组织征集 needs a terminated project
-# (test_projects): none has a wizard-only path.
+# seals an uploaded PDF (test_sealing), 终止采购申请 needs a project whose call is out and
+# 重新组织征集 a terminated one (test_projects): none has a wizard-only path.
 KINDS = [k.code for k in documents.all_kinds()
-         if k.code not in ("evaluation_report", "reorganisation") and not k.uploaded_pdf]
+         if k.code not in ("evaluation_report", "reorganisation", "termination_request")
+         and not k.uploaded_pdf]
 
 
 class FormValues(HTMLParser):

@@ -132,6 +132,9 @@ def test_termination_notifies_the_suppliers_who_joined_and_no_one_else(
         app, db, open_call, signed_in) -> None:
     mfr = signed_in("gys_mfr")
     assert join(mfr, open_call).status_code == 302
+    request = draft(db, open_call, "termination_request", "终止采购申请")
+    lifecycle.submit(db, user(db, "zj_clerk"), request, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), request, None)
     termination = draft(db, open_call, "termination_announcement", "终止公告")
     approve_and_seal(app, db, termination)
     lifecycle.publish(db, user(db, "zj_clerk"), termination, None)

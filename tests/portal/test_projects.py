@@ -9,7 +9,7 @@ from sqlalchemy import select
 import documents
 from portal import authority, storage
 from portal.domain import lifecycle
-from portal.domain.errors import TransitionNotAllowed
+from portal.domain.errors import Forbidden, TransitionNotAllowed
 from portal.models import AuditEvent, DocumentStatus, Organisation, Project, User
 from tests.helpers import nss_database, pdfsig_blocks, run_pdfsig
 
@@ -268,13 +268,44 @@ def test_a_collection_announcement_without_an_approved_plan_cannot_be_published(
     assert doc.status is DocumentStatus.sealed
 
 
-def sealed_termination(app, db, project, title: str):
-    """A termination announcement of ``project`` drafted by the agency, approved and sealed."""
+def approved_termination_request(db, project):
+    """终止采购申请 by the agency, approved by the collector's reviewer."""
+    from portal.domain import projects
+
+    kind = documents.get_kind("termination_request")
+    request = projects.draft_document(db, user(db, "dl_clerk"), project, kind.code,
+                                      "终止采购申请", start_from=kind.sample())
+    lifecycle.submit(db, user(db, "dl_clerk"), request, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), request, None)
+    return request
+
+
+def published_collection(app, db, project):
+    """The project's collection announcement by the agency, sealed by both, published."""
     from portal.domain import projects, sealing
     from tests.helpers import seal_as, work
 
-    kind = documents.get_kind("termination_announcement")
+    kind = documents.get_kind("collection_announcement")
+    doc = projects.draft_document(db, user(db, "dl_clerk"), project, kind.code, "征集公告",
+                                  start_from=kind.sample())
+    lifecycle.submit(db, user(db, "dl_clerk"), doc, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
+    work(app)
+    db.expire_all()
+    sealing.confirm(db, user(db, "zj_clerk"), seal_as(app, db, doc, "zj_clerk"))
+    sealing.confirm(db, user(db, "dl_clerk"), seal_as(app, db, doc, "dl_clerk"))
+    lifecycle.publish(db, user(db, "dl_clerk"), doc, None)
+    return doc
+
+
+def sealed_termination(app, db, project, title: str):
+    """A termination announcement of ``project`` drafted by the agency, approved and sealed
+    (an approved termination request must exist)."""
+    from portal.domain import projects, sealing
+    from tests.helpers import seal_as, work
+
     agency_clerk = user(db, "dl_clerk")
+    kind = documents.get_kind("termination_announcement")
     doc = projects.draft_document(db, agency_clerk, project, kind.code, title,
                                   start_from=kind.sample())
     lifecycle.submit(db, agency_clerk, doc, None)
@@ -286,22 +317,71 @@ def sealed_termination(app, db, project, title: str):
 
 
 @pytest.fixture
-def terminated_project(app, db, demo_keys, entrusted_project):
-    lifecycle.publish(db, user(db, "dl_clerk"),
-                      sealed_termination(app, db, entrusted_project, "终止公告"), None)
+def called_project(app, db, demo_keys, entrusted_project):
+    """The entrusted project with its collection announcement published."""
+    published_collection(app, db, entrusted_project)
     return entrusted_project
 
 
+@pytest.fixture
+def terminated_project(app, db, called_project):
+    approved_termination_request(db, called_project)
+    lifecycle.publish(db, user(db, "dl_clerk"),
+                      sealed_termination(app, db, called_project, "终止公告"), None)
+    return called_project
+
+
+def test_termination_needs_an_approved_request_after_the_call(
+        app, db, demo_keys, entrusted_project) -> None:
+    from portal.domain import projects
+
+    kind = documents.get_kind("termination_request")
+    early = projects.draft_document(db, user(db, "dl_clerk"), entrusted_project, kind.code,
+                                    "过早的终止申请", start_from=kind.sample())
+    with pytest.raises(lifecycle.SubmissionInvalid) as refused:
+        lifecycle.submit(db, user(db, "dl_clerk"), early, None)
+    assert "征集公告发布后才能申请终止采购。" in refused.value.errors["project_number"]
+
+    published_collection(app, db, entrusted_project)
+    announcement = documents.get_kind("termination_announcement")
+    unrequested = projects.draft_document(db, user(db, "dl_clerk"), entrusted_project,
+                                          announcement.code, "未申请的终止公告",
+                                          start_from=announcement.sample())
+    with pytest.raises(lifecycle.SubmissionInvalid) as refused:
+        lifecycle.submit(db, user(db, "dl_clerk"), unrequested, None)
+    assert "须先提交终止采购申请并经审核通过" in refused.value.errors["reason"][0]
+
+    request = projects.draft_document(db, user(db, "dl_clerk"), entrusted_project, kind.code,
+                                      "终止采购申请", start_from=kind.sample())
+    lifecycle.submit(db, user(db, "dl_clerk"), request, None)
+    with pytest.raises(Forbidden):  # the agency's own reviewer is not the collector's
+        lifecycle.approve(db, user(db, "dl_reviewer"), request, None)
+    lifecycle.return_to_drafter(db, user(db, "zj_reviewer"), request, None, "请说明终止原因")
+    with pytest.raises(lifecycle.SubmissionInvalid):  # returned: still no approved request
+        lifecycle.submit(db, user(db, "dl_clerk"), unrequested, None)
+    lifecycle.submit(db, user(db, "dl_clerk"), request, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), request, None)
+    prefilled = projects.prefill(entrusted_project, announcement)
+    assert documents.get_kind("termination_request").sample()["reason"] in prefilled["reason"]
+    lifecycle.submit(db, user(db, "dl_clerk"), unrequested, None)
+    assert unrequested.status is DocumentStatus.in_review
+
+
 def test_publishing_the_termination_announcement_stops_the_project(
-        app, db, terminated_project) -> None:
-    from portal.domain.errors import TransitionNotAllowed
+        app, db, called_project) -> None:
     from portal.models import ProjectStatus
 
-    assert terminated_project.status is ProjectStatus.terminated
-    second = sealed_termination(app, db, terminated_project, "重复的终止公告")
+    approved_termination_request(db, called_project)
+    first = sealed_termination(app, db, called_project, "终止公告")
+    second = sealed_termination(app, db, called_project, "重复的终止公告")
+    lifecycle.publish(db, user(db, "dl_clerk"), first, None)
+    assert called_project.status is ProjectStatus.terminated
     with pytest.raises(TransitionNotAllowed, match="已终止"):
         lifecycle.publish(db, user(db, "dl_clerk"), second, None)
     assert second.status is DocumentStatus.sealed
+    from portal.domain import projects
+
+    assert projects.approved_termination_request(db, called_project) is None  # used
     assert db.scalar(select(AuditEvent).where(AuditEvent.action == "project.terminated"))
 
 
