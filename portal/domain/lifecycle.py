@@ -19,7 +19,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
@@ -44,12 +43,9 @@ from portal.models import (
     RenderStatus,
     ReviewDecision,
     Revision,
-    Seal,
-    SealStatus,
     User,
 )
-
-ENDED_SEALS = (SealStatus.withdrawn, SealStatus.failed)
+from portal.models.seal import live_seals
 
 S = DocumentStatus
 
@@ -145,7 +141,7 @@ class SubmissionInvalid(InvalidInput):
         self.errors = dict(errors)
 
 
-def _move(doc: Document, command: str, to: DocumentStatus) -> None:
+def move(doc: Document, command: str, to: DocumentStatus) -> None:
     allowed = TRANSITIONS.get((doc.status, command))
     if allowed is None or to not in allowed:
         raise TransitionNotAllowed(
@@ -154,7 +150,7 @@ def _move(doc: Document, command: str, to: DocumentStatus) -> None:
     doc.status = to
 
 
-def _check_version(doc: Document, version: int | None) -> None:
+def check_version(doc: Document, version: int | None) -> None:
     if version is not None and version != doc.version:
         raise Conflict(_("该文书已被他人修改，请刷新页面查看最新内容后再操作。"))
 
@@ -239,7 +235,7 @@ def save_step(db: Session, actor: User, doc: Document, version: int | None, step
               formdata: MultiDict[str, str]) -> documents.StepResult:
     """Keep exactly what was typed for this step, valid or not, and report its errors."""
     require_editable(doc)
-    _check_version(doc, version)
+    check_version(doc, version)
     _require_clerk_of(actor, doc.owner_org_id)
     kind = kind_of(doc)
     names = [field.name for field in kind.step(step_slug).form_class()]
@@ -248,7 +244,7 @@ def save_step(db: Session, actor: User, doc: Document, version: int | None, step
               if _belongs_to(k, names)]
     kept = [[k, v] for k, v in doc.draft_data if not _belongs_to(k, names)]
     result = documents.validate_step(doc.kind, step_slug, MultiDict([(k, v) for k, v in posted]))
-    _move(doc, "save", S.draft)
+    move(doc, "save", S.draft)
     doc.draft_data = kept + posted
     if actor.id not in doc.draft_editor_ids:
         doc.draft_editor_ids = [*doc.draft_editor_ids, actor.id]
@@ -261,13 +257,13 @@ def attach_upload(db: Session, actor: User, doc: Document, version: int | None,
                   content: bytes) -> None:
     """The PDF a kind with ``uploaded_pdf`` seals (checked by the caller: a real PDF)."""
     require_editable(doc)
-    _check_version(doc, version)
+    check_version(doc, version)
     _require_clerk_of(actor, doc.owner_org_id)
     if not kind_of(doc).uploaded_pdf:
         raise InvalidInput(_("该类文书由系统生成 PDF，不能上传。"))
     before = doc.uploaded_pdf_sha256
     doc.uploaded_pdf_sha256 = storage.put(content, ".pdf")
-    _move(doc, "save", S.draft)
+    move(doc, "save", S.draft)
     _audit(db, actor, doc, "pdf_uploaded", S.draft.value,
            {"sha256": doc.uploaded_pdf_sha256, "replaced": before})
     db.commit()
@@ -300,7 +296,7 @@ def check_draft(doc: Document) -> dict[str, list[str]]:
 # ---- review ------------------------------------------------------------------------------
 
 def submit(db: Session, actor: User, doc: Document, version: int | None) -> Revision:
-    _check_version(doc, version)
+    check_version(doc, version)
     _require_clerk_of(actor, doc.owner_org_id)
     validated, errors = _validated(doc)
     if validated is None:
@@ -322,7 +318,7 @@ def submit(db: Session, actor: User, doc: Document, version: int | None) -> Revi
         revision.render_status, revision.anchors = RenderStatus.done, {}
     before = doc.status.value
     doc.revisions.append(revision)
-    _move(doc, "submit", S.in_review if reviewers(doc) else S.approved)
+    move(doc, "submit", S.in_review if reviewers(doc) else S.approved)
     doc.review_step, doc.returned_reason, doc.draft_editor_ids = 0, None, []
     db.flush()
     _audit(db, actor, doc, "submitted", before, {"revision": revision.number})
@@ -386,7 +382,7 @@ ROLE_NAMES = {"collector": "征集人", "agency": "代理机构", "purchaser": "
 def approve(db: Session, actor: User, doc: Document, version: int | None,
             checks: Mapping[str, str] | None = None) -> ReviewDecision:
     """Approve the current revision; a kind with named reviews needs an opinion on each."""
-    _check_version(doc, version)
+    check_version(doc, version)
     role = require_reviewer(actor, doc)
     revision = doc.current_revision
     assert revision is not None
@@ -399,7 +395,7 @@ def approve(db: Session, actor: User, doc: Document, version: int | None,
                               checks=opinions or None)
     revision.decisions.append(decision)
     last = doc.review_step + 1 >= len(reviewers(doc))
-    _move(doc, "approve", S.approved if last else S.in_review)
+    move(doc, "approve", S.approved if last else S.in_review)
     doc.review_step += 0 if last else 1
     _audit(db, actor, doc, "approved", S.in_review.value,
            {"revision": revision.number, "role": role})
@@ -412,7 +408,7 @@ def approve(db: Session, actor: User, doc: Document, version: int | None,
 
 def return_to_drafter(db: Session, actor: User, doc: Document, version: int | None,
                       reason: str) -> ReviewDecision:
-    _check_version(doc, version)
+    check_version(doc, version)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("退回时必须填写退回原因。"))
@@ -425,7 +421,7 @@ def return_to_drafter(db: Session, actor: User, doc: Document, version: int | No
                               reviewer_org_id=actor.org_id, decision=Decision.returned,
                               reason=reason)
     revision.decisions.append(decision)
-    _move(doc, "return", S.draft)
+    move(doc, "return", S.draft)
     doc.review_step, doc.returned_reason = 0, reason
     _audit(db, actor, doc, "returned", S.in_review.value,
            {"revision": revision.number, "reason": reason})
@@ -435,15 +431,13 @@ def return_to_drafter(db: Session, actor: User, doc: Document, version: int | No
 
 def reopen(db: Session, actor: User, doc: Document, version: int | None) -> None:
     """Edit an approved document: the draft starts from the last revision; seals never carry."""
-    _check_version(doc, version)
+    check_version(doc, version)
     _require_clerk_of(actor, doc.owner_org_id)
     revision = doc.current_revision
     assert revision is not None
-    sealed = db.scalar(select(func.count()).select_from(Seal).where(
-        Seal.revision_id == revision.id, Seal.status.not_in(ENDED_SEALS)))
-    if sealed:
+    if live_seals(db, revision.id):
         raise TransitionNotAllowed(_("已有单位在此版本上盖章，不能重新编辑。"))
-    _move(doc, "reopen", S.draft)
+    move(doc, "reopen", S.draft)
     doc.draft_data = _pairs(documents.to_formdata(revision.data))
     doc.draft_editor_ids = [actor.id]
     _audit(db, actor, doc, "reopened", S.approved.value, {"from_revision": revision.number})
@@ -456,14 +450,14 @@ CHANGEABLE = {"solicitation"}
 def reopen_for_change(db: Session, actor: User, doc: Document, version: int | None) -> None:
     """发起变更: a sealed or published document of a changeable kind is edited again. Its last
     revision stays as history; the next one supersedes it once reviewed and sealed anew."""
-    _check_version(doc, version)
+    check_version(doc, version)
     _require_clerk_of(actor, doc.owner_org_id)
     if doc.kind not in CHANGEABLE:
         raise TransitionNotAllowed(_("“%(kind)s”不能发起变更。", kind=kind_of(doc).title))
     revision = doc.current_revision
     assert revision is not None
     before = doc.status.value
-    _move(doc, "change", S.draft)
+    move(doc, "change", S.draft)
     doc.draft_data = _pairs(documents.to_formdata(revision.data))
     doc.draft_editor_ids, doc.returned_reason = [actor.id], None
     _audit(db, actor, doc, "change_started", before, {"from_revision": revision.number})
@@ -480,7 +474,7 @@ def may_publish(user: User, doc: Document) -> bool:
 
 
 def publish(db: Session, actor: User, doc: Document, version: int | None) -> None:
-    _check_version(doc, version)
+    check_version(doc, version)
     _require_clerk_of(actor, doc.owner_org_id)
     kind = kind_of(doc)
     if kind.board_category is None:
@@ -492,7 +486,7 @@ def publish(db: Session, actor: User, doc: Document, version: int | None) -> Non
         if refusal:
             raise TransitionNotAllowed(refusal)
     before = doc.status.value
-    _move(doc, "publish", S.published)
+    move(doc, "publish", S.published)
     _audit(db, actor, doc, "published", before, {"board": kind.board_category})
     indexing.index_published(db, doc)  # on the board in the same transaction
     for action in _on_published.get(doc.kind, []):

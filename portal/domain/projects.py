@@ -9,14 +9,12 @@ Registered on the document lifecycle for the kinds whose rules depend on the col
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from datetime import date, datetime
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from markupsafe import escape
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -32,7 +30,6 @@ from portal.models import (
     OrgKind,
     Position,
     Project,
-    ProjectStatus,
     User,
     utcnow,
 )
@@ -127,133 +124,6 @@ def _plan_before_announcement(session: Session, doc: Document) -> str | None:
     return None
 
 
-TERMINATION = "termination_announcement"
-CHANGE = "change_announcement"
-
-
-def _change_leaves_time(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str]]:
-    """变更公告: a change that affects how responses are prepared must leave at least N days
-    (default 15) before the deadline, otherwise the deadline moves."""
-    from portal import db
-    from portal.domain import deadlines
-
-    project = db.session().get(Project, doc.project_id) if doc.project_id else None
-    announcement = _project_document(db.session(), project, ANNOUNCEMENT) if project else None
-    revision = announcement.current_revision if announcement else None
-    changed = _day(data.get("change_date"))
-    deadline = data.get("new_submission_deadline") or (
-        datetime.fromisoformat(revision.data["submission_deadline"]) if revision else None)
-    affects = any(row.get("target") == "solicitation" for row in data.get("corrections", ()))
-    minimum = deadlines.rule_value(doc, "change_min_days")
-    until = _day(deadline)
-    if affects and until is not None and changed is not None and (until - changed).days < minimum:
-        return {"new_submission_deadline": [_(
-            "更正征集文件后距提交截止不足%(n)s日，须顺延提交截止时间。", n=minimum)]}
-    return {}
-
-
-def _day(value: Any) -> date | None:
-    return value.date() if isinstance(value, datetime) else value
-
-
-def _active_project(session: Session, doc: Document) -> str | None:
-    project = session.get(Project, doc.project_id) if doc.project_id else None
-    if project is None:
-        return _("终止公告须属于一个采购项目。")
-    if project.status is ProjectStatus.terminated:
-        return _("该项目已终止。")
-    return None
-
-
-def _terminate(session: Session, actor: User, doc: Document) -> None:
-    """终止: once the termination announcement is published, the project's lots stop."""
-    project = session.get(Project, doc.project_id)
-    assert project is not None  # the publish guard checked it
-    project.status = ProjectStatus.terminated
-    audit.record(session, actor=actor, action="project.terminated", subject_type="project",
-                 subject_id=project.id, before=ProjectStatus.active.value,
-                 after=ProjectStatus.terminated.value, detail={"announcement": doc.id})
-
-
-TERMINATION_REQUEST = "termination_request"
-
-
-def _project_of(doc: Document) -> Project | None:
-    from portal import db
-
-    return db.session().get(Project, doc.project_id) if doc.project_id else None
-
-
-def _may_request_termination(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str]]:
-    """终止采购 is for an active project whose collection announcement is out (seed 000 §一 9)."""
-    from portal import db
-
-    project = _project_of(doc)
-    if project is None or project.status is not ProjectStatus.active:
-        return {"project_number": [_("只有进行中的采购项目才能申请终止采购。")]}
-    announcement = _project_document(db.session(), project, ANNOUNCEMENT)
-    if announcement is None or announcement.status is not DocumentStatus.published:
-        return {"project_number": [_("征集公告发布后才能申请终止采购。")]}
-    return {}
-
-
-def approved_termination_request(session: Session, project: Project) -> Document | None:
-    """The project's latest termination request, if approved and not yet used by a published
-    termination announcement."""
-    request = _project_document(session, project, TERMINATION_REQUEST)
-    if request is None or request.status is not DocumentStatus.approved:
-        return None
-    used = session.scalar(select(Document.id).where(
-        Document.project_id == project.id, Document.kind == TERMINATION,
-        Document.status == DocumentStatus.published, Document.id > request.id))
-    return None if used else request
-
-
-def _termination_requested(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str]]:
-    from portal import db
-
-    project = _project_of(doc)
-    if project is not None and approved_termination_request(db.session(), project) is None:
-        return {"reason": [_("须先提交终止采购申请并经审核通过，才能提交终止公告。")]}
-    return {}
-
-
-REORGANISATION = "reorganisation"
-
-
-def _terminated_project(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str]]:
-    project = _project_of(doc)
-    if project is None or project.status is not ProjectStatus.terminated:
-        return {"project_number": [_("只有已终止的采购项目才能重新组织征集。")]}
-    known = {lot.get("number") for lot in project_data(project).get("lots", ())}
-    unknown = [lot["number"] for lot in data.get("lots", ()) if lot["number"] not in known]
-    if unknown:
-        return {"lots": [_("项目中没有这些分包：%(lots)s", lots="、".join(unknown))]}
-    return {}
-
-
-def _reorganise(session: Session, actor: User, doc: Document) -> None:
-    """The reviewed request resumes the project from the chosen step, in a new round."""
-    project = session.get(Project, doc.project_id)
-    assert project is not None  # the rule checked it at submission
-    revision = doc.current_revision
-    assert revision is not None
-    project.status, project.round = ProjectStatus.active, project.round + 1
-    project.restart_step = revision.data["return_step"]
-    audit.record(session, actor=actor, action="project.reorganised", subject_type="project",
-                 subject_id=project.id, before=ProjectStatus.terminated.value,
-                 after=ProjectStatus.active.value,
-                 detail={"round": project.round, "return_step": project.restart_step,
-                         "lots": [lot["number"] for lot in revision.data["lots"]]})
-
-
-lifecycle.register_rule(TERMINATION_REQUEST, _may_request_termination)
-lifecycle.register_rule(TERMINATION, _termination_requested)
-lifecycle.register_rule(REORGANISATION, _terminated_project)
-lifecycle.register_on_approved(REORGANISATION, _reorganise)
-lifecycle.register_rule(CHANGE, _change_leaves_time)
-lifecycle.register_publish_guard(TERMINATION, _active_project)
-lifecycle.register_on_published(TERMINATION, _terminate)
 lifecycle.register_locked(ANNOUNCEMENT, _collector_details)
 lifecycle.register_publish_guard(ANNOUNCEMENT, _plan_before_announcement)
 lifecycle.register_rule(INITIATION, _initiation_rule)
@@ -329,63 +199,38 @@ def assign_lead(session: Session, actor: User, project: Project, lead: User,
     session.commit()
 
 
+Prefill = Callable[[Session, Project], dict[str, Any]]
+_prefills: dict[str, Prefill] = {}
+
+
+def register_prefill(kind_code: str, extra: Prefill) -> None:
+    """What a kind takes from the project's other documents (a change, its corrections)."""
+    _prefills[kind_code] = extra
+
+
 def prefill(project: Project, kind: documents.Kind) -> dict[str, Any]:
     """What a new document of ``kind`` can take from its project (only the kind's fields):
-    the initiation's data, and the collector's and agency's contact blocks."""
+    the initiation's data, what a registered prefill adds, and the collector's and agency's
+    contact blocks."""
     from portal import db
 
     data = project_data(project)
-    if kind.code == CHANGE:
-        data.update(_change_prefill(db.session(), project))
-    request = approved_termination_request(db.session(), project)
-    if kind.code == TERMINATION and request is not None and request.current_revision:
-        data["reason"] = f"<p>{escape(request.current_revision.data['reason'])}</p>"
+    if kind.code in _prefills:
+        data.update(_prefills[kind.code](db.session(), project))
     data["collector"] = contact_block(project.collector)
     data["agency"] = contact_block(project.agency) if project.agency is not None else NO_AGENCY
     names = {field.name for step in kind.steps for field in step.form_class()}
     return {key: value for key, value in data.items() if key in names}
 
 
-def _project_document(session: Session, project: Project, kind_code: str) -> Document | None:
+def project_document(session: Session, project: Project, kind_code: str) -> Document | None:
     return session.scalar(select(Document).where(
         Document.project_id == project.id, Document.kind == kind_code)
         .order_by(Document.id.desc()))
 
 
 def solicitation_of(session: Session, project: Project) -> Document | None:
-    return _project_document(session, project, "solicitation")
-
-
-def corrections(session: Session, project: Project) -> list[dict[str, str]]:
-    """更正事项 generated from the difference between the solicitation's last two revisions:
-    one row per changed field, labelled as the wizard labels it, old → new."""
-    from portal.presenters import field_label
-
-    solicitation = _project_document(session, project, "solicitation")
-    if solicitation is None or len(solicitation.revisions) < 2:
-        return []
-    kind = documents.get_kind("solicitation")
-    old, new = (documents.to_formdata(r.data) for r in solicitation.revisions[-2:])
-    rows = []
-    for key in dict.fromkeys([*old.keys(), *new.keys()]):
-        before, after = "；".join(old.getlist(key)), "；".join(new.getlist(key))
-        if before != after:
-            rows.append({"target": "solicitation", "item": field_label(kind, key),
-                         "old_value": before or "（无）", "new_value": after or "（无）"})
-    return rows
-
-
-def _change_prefill(session: Session, project: Project) -> dict[str, Any]:
-    announcement = _project_document(session, project, ANNOUNCEMENT)
-    data: dict[str, Any] = {"original_project_number": project.number,
-                            "original_project_name": project.name}
-    revision = announcement.current_revision if announcement else None
-    if revision is not None:
-        data["original_announcement_date"] = revision.data.get("publication_date")
-    rows = corrections(session, project)
-    if rows:
-        data["corrections"] = rows
-    return data
+    return project_document(session, project, "solicitation")
 
 
 NO_AGENCY = {"name": "", "address": "", "contact": "", "phone": ""}

@@ -30,17 +30,15 @@ from portal.models import (
     User,
     utcnow,
 )
+from portal.models import seal as seal_records
 
 IN_PROGRESS = {SealStatus.preparing, SealStatus.awaiting_key, SealStatus.finishing,
                SealStatus.applied}
-LIVE = IN_PROGRESS | {SealStatus.confirmed}
 SEAL_TYPES = {"contract": "合同专用章", "framework_agreement": "合同专用章"}
 
 
 def live_seals(revision: Revision, db: Session) -> list[Seal]:
-    found = db.query(Seal).filter(Seal.revision_id == revision.id,
-                                  Seal.status.in_(list(LIVE))).order_by(Seal.position).all()
-    return list(found)
+    return seal_records.live_seals(db, revision.id)
 
 
 def field_name(position: int, role: str) -> str:
@@ -90,7 +88,7 @@ def _credential_for(db: Session, actor: User, role: str) -> Credential:
 
 def start(db: Session, actor: User, doc: Document, version: int | None, page: int,
           x: float | None, y: float | None) -> Seal:
-    lifecycle._check_version(doc, version)
+    lifecycle.check_version(doc, version)
     revision = doc.current_revision
     if doc.status is not DocumentStatus.approved or revision is None:
         raise TransitionNotAllowed(_("只有审核通过的文书才能盖章。"))
@@ -196,7 +194,7 @@ def confirm(db: Session, actor: User, seal: Seal) -> None:
     last = seal.position + 1 == len(lifecycle.sealers(doc))
     seal.status, seal.confirmed_at = SealStatus.confirmed, utcnow()
     before = doc.status.value
-    lifecycle._move(doc, "seal", DocumentStatus.sealed if last else DocumentStatus.approved)
+    lifecycle.move(doc, "seal", DocumentStatus.sealed if last else DocumentStatus.approved)
     _audit(db, actor, seal, "seal.confirmed", SealStatus.applied.value,
            {"document_status": f"{before}->{doc.status.value}"})
     db.commit()

@@ -11,8 +11,19 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Enum, Float, ForeignKey, Integer, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portal.models.base import Base, utcnow
 from portal.models.credential import Credential
@@ -65,3 +76,14 @@ class Seal(Base):
     sealer: Mapped[User] = relationship()
     credential: Mapped[Credential] = relationship()
     decision: Mapped[ReviewDecision | None] = relationship()
+
+
+#: A seal that stands or is under way; withdrawn and failed ones are history.
+LIVE_SEALS = frozenset(set(SealStatus) - {SealStatus.withdrawn, SealStatus.failed})
+
+
+def live_seals(session: Session, revision_id: int) -> list[Seal]:
+    """The revision's standing or in-progress seals, in sealing order."""
+    return list(session.scalars(select(Seal).where(
+        Seal.revision_id == revision_id, Seal.status.in_(list(LIVE_SEALS)))
+        .order_by(Seal.position)))

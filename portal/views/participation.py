@@ -67,7 +67,6 @@ def join(project_id: int) -> Any:
         participation.join(db.session(), current_user, project, form.contact.data,
                            form.phone.data, form.email.data, participation.beijing_now())
     except (InvalidInput, TransitionNotAllowed) as refused:
-        db.session().rollback()
         return _join_page(project, form, refused.status_code, refused.message)
     flash(_("已确认参与“%(name)s”，请下载征集文件。", name=project.name))
     return redirect(url_for(".join_form", project_id=project.id))

@@ -67,11 +67,11 @@ def test_transition_table_allows_exactly_the_lifecycle(status, command) -> None:
     for target in S:
         doc.status = status
         if target in allowed:
-            lifecycle._move(doc, command, target)
+            lifecycle.move(doc, command, target)
             assert doc.status is target
         else:
             with pytest.raises(TransitionNotAllowed):
-                lifecycle._move(doc, command, target)
+                lifecycle.move(doc, command, target)
     expected = {
         (S.draft, "save"), (S.draft, "submit"), (S.in_review, "approve"),
         (S.in_review, "return"), (S.approved, "reopen"), (S.approved, "seal"),

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 import documents
 from portal import authority, storage
-from portal.domain import lifecycle
+from portal.domain import lifecycle, project_changes
 from portal.domain.errors import Forbidden, TransitionNotAllowed
 from portal.models import AuditEvent, DocumentStatus, Organisation, Project, User
 from tests.helpers import nss_database, pdfsig_blocks, run_pdfsig
@@ -379,9 +379,8 @@ def test_publishing_the_termination_announcement_stops_the_project(
     with pytest.raises(TransitionNotAllowed, match="已终止"):
         lifecycle.publish(db, user(db, "dl_clerk"), second, None)
     assert second.status is DocumentStatus.sealed
-    from portal.domain import projects
 
-    assert projects.approved_termination_request(db, called_project) is None  # used
+    assert project_changes.approved_termination_request(db, called_project) is None  # used
     assert db.scalar(select(AuditEvent).where(AuditEvent.action == "project.terminated"))
 
 
@@ -452,7 +451,7 @@ def test_a_change_reopens_the_solicitation_and_lists_what_changed(
     lifecycle.submit(db, agency_clerk, solicitation, None)
     assert [r.number for r in solicitation.revisions] == [1, 2]
 
-    rows = projects.corrections(db, entrusted_project)
+    rows = project_changes.corrections(db, entrusted_project)
     assert len(rows) == 1 and rows[0]["new_value"] == "5900.00"
     assert rows[0]["old_value"] == old_price and "最高限制单价" in rows[0]["item"]
     change_kind = documents.get_kind("change_announcement")
