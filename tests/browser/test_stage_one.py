@@ -60,6 +60,20 @@ def approve(page: Page, base: str, reviewer: str, title: str, **opinions: str) -
     expect(page.get_by_text("审核通过").first).to_be_visible()
 
 
+def return_and_resubmit(page: Page, base: str, reviewer: str, drafter: str, title: str,
+                        reason: str) -> None:
+    """The reviewer returns the document with a reason; the drafter sees it and resubmits."""
+    as_user(page, base, reviewer)
+    open_todo(page, title)
+    page.get_by_label("退回原因").fill(reason)
+    page.get_by_role("button", name="退回", exact=True).click()
+    as_user(page, base, drafter)
+    expect(page.get_by_text(reason).first).to_be_visible()
+    open_todo(page, title)
+    page.get_by_role("link", name="继续填写").click()
+    submit(page)
+
+
 def seal(page: Page, base: str, sealer: str, title: str) -> None:
     as_user(page, base, sealer)
     open_todo(page, title)
@@ -81,15 +95,7 @@ def test_stage_one_from_initiation_to_a_published_collection_announcement(
     page.get_by_label("项目编号").fill(NUMBER)
     page.get_by_role("button", name="保存", exact=True).click()
     submit(page)
-    as_user(page, base, "zj_reviewer")
-    open_todo(page, "立项申请")
-    page.get_by_label("退回原因").fill("请补充采购理由")
-    page.get_by_role("button", name="退回", exact=True).click()
-    as_user(page, base, "zj_clerk")
-    expect(page.get_by_text("请补充采购理由").first).to_be_visible()
-    open_todo(page, "立项申请")
-    page.get_by_role("link", name="继续填写").click()
-    submit(page)
+    return_and_resubmit(page, base, "zj_reviewer", "zj_clerk", "立项申请", "请补充采购理由")
     approve(page, base, "zj_reviewer", "立项申请")
     page.get_by_role("link", name="采购项目").click()
     expect(page.get_by_role("link", name=NAME)).to_be_visible()
