@@ -1,6 +1,9 @@
 """Benchmark: the public announcement board under load, beside a bare Flask endpoint.
 
-Run: ``.venv/bin/python benchmarks/board.py [--count 100000] [--duration 5]``
+Run: ``.venv/bin/python benchmarks/board.py [--count 100000] [--duration 5] [--keep DIR]``
+
+``--keep DIR`` seeds into DIR and leaves it there; a later run with the same DIR skips seeding
+(it only applies newer migrations), so code changes can be measured on the same data.
 
 Shortcut, on purpose: the announcements are NOT published through the lifecycle. This measures
 serving, not publishing, so the board's index rows (``portal.models.Announcement``) and minimal
@@ -167,6 +170,25 @@ def seed(count: int) -> dict[str, Any]:
     return {"sealed_id": sealed_id, "seed_seconds": seconds}
 
 
+def reuse() -> dict[str, Any] | None:
+    """The seeded database named by the environment, brought to the newest migration; None
+    when it holds no announcements yet."""
+    from sqlalchemy import select
+
+    from portal import create_app, db, migrate
+    from portal.models import Announcement
+
+    migrate.upgrade(os.environ["DATABASE_URL"])
+    app = create_app()
+    with app.app_context():
+        A = Announcement
+        sealed_id = db.session().scalar(
+            select(A.document_id).where(A.board_category.in_(SEALED))
+            .order_by(A.published_at.desc(), A.document_id.desc()).limit(1))
+    db.dispose(app)
+    return {"sealed_id": sealed_id, "seed_seconds": 0.0} if sealed_id else None
+
+
 def _serve(app_spec: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--chdir",
@@ -215,12 +237,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=5, help="seconds per URL")
+    parser.add_argument("--keep", type=Path, help="seed into (or reuse) this folder, kept")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
     sys.path.insert(0, str(ROOT))  # run as a script: import this checkout's portal
 
-    var = Path(tempfile.mkdtemp(prefix="kuangcai-board-bench-"))
+    var = args.keep or Path(tempfile.mkdtemp(prefix="kuangcai-board-bench-"))
+    var.mkdir(parents=True, exist_ok=True)
     from portal import embedded_redis
 
     redis_server, redis_url = embedded_redis.start(var)
@@ -229,9 +253,11 @@ def main() -> None:
            "REDIS_URL": redis_url, "KUANGCAI_ENV": "development"}
     os.environ.update(env)
     try:
-        seeded = seed(args.count)
+        reused = reuse() if args.keep else None
+        seeded = reused or seed(args.count)
         size = (var / "board.sqlite").stat().st_size / 2**20
-        print(f"seeded {args.count:,} announcements in {seeded['seed_seconds']:.0f} s "
+        print(f"reused {var}" if reused else
+              f"seeded {args.count:,} announcements in {seeded['seed_seconds']:.0f} s",
               f"(database {size:,.0f} MB)")
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
@@ -258,7 +284,8 @@ def main() -> None:
             _stop(server)
     finally:
         redis_server.shutdown()
-        shutil.rmtree(var, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(var, ignore_errors=True)
 
     print(f"gunicorn -w 2, wrk -t2 -c20 -d{args.duration}s, {args.count:,} announcements")
     print("| endpoint | requests/s | p50 ms | p99 ms | × bare requests/s | non-2xx | timeouts |")
