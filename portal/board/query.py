@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, tuple_
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.board import BOARD_LABELS, CATEGORY_LABELS, search
 from portal.models import Announcement
@@ -163,7 +163,8 @@ def since(db: Session, filters: Filters, after: str | None, size: int) -> Page:
     cursor = decode_cursor(after, scored=False)
     if cursor is not None:
         statement = statement.where(tuple_(A.published_at, A.document_id) > tuple_(*cursor))
-    rows = db.scalars(statement.order_by(A.published_at, A.document_id).limit(size + 1)).all()
+    rows = db.scalars(statement.order_by(A.published_at, A.document_id).limit(size + 1)
+                      .options(selectinload(A.process))).all()
     hits = [Hit(a, None) for a in rows[:size]]
     last = hits[-1].announcement if len(rows) > size else None
     return Page(hits, encode_cursor(last.published_at, last.document_id) if last else None)
