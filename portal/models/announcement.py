@@ -21,7 +21,9 @@ from portal.models.org import Organisation
 class Announcement(Base):
     __tablename__ = "announcements"
     __table_args__ = (
-        Index("ix_announcements_published", "published_at", "document_id"),
+        # Newest first, with the title: searches scan titles in date order from this index
+        # alone, never the wide rows with their bodies (see portal.board.search).
+        Index("ix_announcements_published_title", "published_at", "document_id", "title"),
         Index("ix_announcements_board_published", "board_category", "published_at",
               "document_id"),
     )
