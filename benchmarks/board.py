@@ -269,6 +269,10 @@ def main() -> None:
             "Atom feed": "/announcements.atom",
             "search, 2 chars (titles)": "/announcements?q=" + urllib.request.quote("空调"),
             "search, 4 chars (trigram)": "/announcements?q=" + urllib.request.quote("物业管理"),
+            # the worst cases: a term in every body and in no title; a term in one title only
+            "search, term in every body": "/announcements?q=" + urllib.request.quote("框架协议"),
+            "search, one title (rare)": "/announcements?q=" + urllib.request.quote(
+                f"第{args.count // 2}号"),
         }
         results: dict[str, dict[str, float]] = {}
         server = _serve("portal:create_app()", port, env, var / "board.log")
