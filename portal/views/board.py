@@ -43,7 +43,7 @@ def index() -> Any:
     page = query.page(db.session(), filters, request.args.get("before"))
     block = "results" if request.headers.get("HX-Target") == "results" else "content"
     body, status = render("board/index.html", block=block, filters=filters, page=page,
-                          **board_context(db.session(), filters))
+                          refresh_tabs=block == "results", **board_context(db.session(), filters))
     return http.validated(Response(body, status, mimetype="text/html"), tag, newest)
 
 

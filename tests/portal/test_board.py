@@ -86,6 +86,16 @@ def test_htmx_gets_only_the_results_region(app, db, demo) -> None:
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<section id="results"') and "<html" not in html
     assert "<mark>片段</mark>测试采购意向" in html
+    # and the kind tabs, out of band: the selection follows the filters
+    response = app.test_client().get("/announcements?kind=intention&region=150000", headers={
+        "HX-Request": "true", "HX-Target": "results"})
+    tabs = response.get_data(as_text=True).split('<nav id="board-kinds"', 1)[1]
+    assert tabs.startswith(' class="board-kinds"') and 'hx-swap-oob="true"' in tabs
+    assert '<a href="/announcements?kind=intention&amp;region=150000" aria-current="page">' \
+        in tabs
+    assert '<a href="/announcements?region=150000">' in tabs  # 全部, keeping the region
+    full = app.test_client().get("/announcements?kind=intention").get_data(as_text=True)
+    assert full.count('id="board-kinds"') == 1 and "hx-swap-oob" not in full
 
 
 def test_keyset_pages_neither_skip_nor_repeat_at_boundaries(app, db, demo) -> None:
