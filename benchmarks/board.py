@@ -295,6 +295,9 @@ def main() -> None:
     print("| endpoint | requests/s | p50 ms | p99 ms | × bare requests/s | non-2xx | timeouts |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, r in results.items():
+        if r["rps"] == 0:  # wrk counts only what finished before it stopped
+            print(f"| {name} | 0 (none finished in {args.duration} s) | – | – | 0 | – | – |")
+            continue
         print(f"| {name} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "
               f"{r['rps'] / bare['rps']:.3f} | {r['errors']:.0f} | {r['timeouts']:.0f} |")
 
