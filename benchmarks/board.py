@@ -81,10 +81,12 @@ def seed(count: int) -> dict[str, Any]:
     import seals
     from portal import authority, create_app, db, migrate, storage
     from portal.board.indexing import html_and_text
+    from portal.board.processes import OCID_PREFIX
     from portal.demo import DEMO_PIN
     from portal.demo import seed as seed_demo
     from portal.models import (
         Announcement,
+        AnnouncementProcess,
         Document,
         DocumentStatus,
         Organisation,
@@ -162,6 +164,9 @@ def seed(count: int) -> dict[str, Any]:
             session.execute(insert(Document), docs)
             session.execute(insert(Revision), revisions)
             session.execute(insert(Announcement), rows)
+            session.execute(insert(AnnouncementProcess), [
+                {"document_id": row["document_id"], "ocid": ocid, "project_ocid": ocid}
+                for row in rows for ocid in [OCID_PREFIX + row["project_number"]]])
             session.commit()
         seconds = time.monotonic() - started
         sealed_id = next(i for i in range(count, 0, -1) if categories[i % len(categories)]

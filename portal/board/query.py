@@ -157,14 +157,12 @@ def page(db: Session, filters: Filters, before: str | None = None,
     found: list[tuple[int | None, int]] = []
     for score, conditions in tiers:
         statement = select(A.document_id).where(*conditions)
-        if cursor is not None and scored:
-            if score > cursor[0]:
+        if cursor is not None:
+            if scored and cursor[0] < score:
                 continue  # listed on earlier pages
-            if score == cursor[0]:
+            if not scored or cursor[0] == score:
                 statement = statement.where(tuple_(A.published_at, A.document_id)
-                                            < tuple_(*cursor[1:]))
-        elif cursor is not None:
-            statement = statement.where(tuple_(A.published_at, A.document_id) < tuple_(*cursor))
+                                            < tuple_(*cursor[-2:]))
         statement = statement.order_by(A.published_at.desc(), A.document_id.desc())
         found += [(score, i) for i in db.scalars(statement.limit(size + 1 - len(found)))]
         if len(found) > size:
