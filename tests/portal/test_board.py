@@ -142,6 +142,11 @@ def test_search_ranks_highlights_and_serves_short_queries(app, db, demo) -> None
     two_terms = query.page(db, query.Filters.from_args({"q": "办公 家具"})).hits
     assert [h.announcement.document_id for h in two_terms] == [plain.id]
     assert query.page(db, query.Filters.from_args({"q": "办公 无此词"})).hits == []
+    # latin letters match whatever their case, in titles and bodies
+    latin = published_intention(db, "HP LaserJet打印机采购意向")
+    for term in ("hp", "laserjet打印机", "LASERJET"):
+        hits = query.page(db, query.Filters.from_args({"q": term})).hits
+        assert [h.announcement.document_id for h in hits] == [latin.id], term
     # LIKE wildcards are literal
     assert query.page(db, query.Filters.from_args({"q": "%"})).hits == []
     assert query.page(db, query.Filters.from_args({"q": "_"})).hits == []
