@@ -555,8 +555,9 @@ class _Board:
 
         kind = documents.get_kind("bidding_announcement")
         self.publish(purchaser, kind.code, f"{project_name}二次竞价公告", {
-            **kind.sample(), "agreement_name": agreement, "agreement_number": f"{p.number}-KX01",
-            "lot_name": lot, "purchaser": contact_block(org),
+            **kind.sample(), "project_number": number, "agreement_name": agreement,
+            "agreement_number": f"{p.number}-KX01", "lot_name": lot,
+            "purchaser": contact_block(org),
             "items": [{"name": name, "specification": spec, "quantity": quantity,
                        "unit": unit, "max_unit_price": max_price}],
             "delivery_place": org.address, "published_at": f"{month}-05T09:00",
@@ -567,7 +568,8 @@ class _Board:
                   "quantity": quantity, "unit": unit, "unit_price": price}]
         self.publish(purchaser, kind.code, f"{project_name}成交结果公告", {
             **kind.sample(), "project_name": project_name, "project_number": number,
-            "agreement_name": agreement, "purchaser": contact_block(org),
+            "agreement_name": agreement, "agreement_number": f"{p.number}-KX01",
+            "purchaser": contact_block(org),
             "supplier": {"name": supplier_name, "address": supplier_address},
             "items": items, "deal_amount": amount, "decision_date": f"{month}-09",
             "announcement_date": f"{month}-10"}, parties)

@@ -138,6 +138,16 @@ def demo_keys(demo: Any) -> Any:
 
 
 @pytest.fixture
+def published_pair(app: Any, demo_keys: Any, db: Any) -> Any:
+    """On the board: a sealed collection announcement and its sealed change (one project)."""
+    from tests.helpers import sealed_announcement
+
+    call = sealed_announcement(app, db, "collection_announcement", "信息化设备框架协议征集公告")
+    change = sealed_announcement(app, db, "change_announcement", "信息化设备框架协议变更公告")
+    return call, change
+
+
+@pytest.fixture
 def signed_in(demo: Any) -> Any:
     """A factory: ``signed_in("zj_clerk")`` gives a test client of that demo account."""
 

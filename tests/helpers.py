@@ -135,3 +135,61 @@ def project_with_approved_plan(db: Any) -> Any:
     lifecycle.approve(db, user("zj_reviewer"), plan, None)
     lifecycle.approve(db, user("cz_reviewer"), plan, None)
     return db.get(Project, initiation.project_id)
+
+
+# ---- the public board -------------------------------------------------------------------------
+
+
+def user(db: Any, username: str) -> Any:
+    from sqlalchemy import select
+
+    from portal.models import User
+
+    return db.scalar(select(User).where(User.username == username))
+
+
+def published_intention(db: Any, title: str, publish: bool = True) -> Any:
+    """采购意向: drafted and approved by the purchaser, no seal, published at once."""
+    import documents
+    from portal.domain import lifecycle
+
+    clerk = user(db, "cg_clerk")
+    kind = documents.get_kind("intention_announcement")
+    doc = lifecycle.create_draft(db, clerk, kind.code, title, start_from=kind.sample())
+    lifecycle.submit(db, clerk, doc, None)
+    lifecycle.approve(db, user(db, "cg_reviewer"), doc, None)
+    if publish:
+        lifecycle.publish(db, clerk, doc, None)
+    return doc
+
+
+def sealed_announcement(app: Any, db: Any, kind_code: str, title: str,
+                        project: Any = None) -> Any:
+    """Drafted by 内蒙古自治区政府采购中心 (in ``project`` if given), approved, rendered, sealed
+    with its key, published."""
+    import documents
+    from portal.demo import DEMO_PIN
+    from portal.domain import lifecycle, projects, sealing
+    from portal.models import DocumentStatus, SealStatus
+
+    clerk = user(db, "zj_clerk")
+    kind = documents.get_kind(kind_code)
+    if project is None and kind_code == "collection_announcement":
+        # a collection announcement is published only once its project's plan is approved
+        project = project_with_approved_plan(db)
+    doc = projects.draft_document(db, clerk, project, kind.code, title, start_from=kind.sample())
+    lifecycle.submit(db, clerk, doc, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
+    work(app)
+    db.expire_all()
+    seal = sealing.start(db, clerk, doc, None, 0, None, None)
+    work(app)
+    db.expire_all()
+    sealing.sign_with_pin(db, clerk, seal, DEMO_PIN)
+    work(app)
+    db.expire_all()
+    assert seal.status is SealStatus.applied, seal.error
+    sealing.confirm(db, clerk, seal)
+    assert doc.status is DocumentStatus.sealed
+    lifecycle.publish(db, clerk, doc, None)
+    return doc

@@ -24,6 +24,8 @@ class BiddingItemRow(f.DocumentForm):
 
 
 class AgreementStep(f.DocumentForm):
+    # The purchaser's second-stage project: its 成交结果 and 合同 announcements carry the same.
+    project_number = f.text("项目编号", max_length=50)
     agreement_name = f.text("框架协议名称")
     agreement_number = f.text("框架协议编号", max_length=50)
     lot_name = f.text("采购包")
@@ -48,6 +50,7 @@ class BiddingStep(f.DocumentForm):
 
 def sample() -> dict[str, Any]:
     return {
+        "project_number": "SHQJY-2027-0031",
         "agreement_name": s.AGREEMENT_NAME,
         "agreement_number": s.AGREEMENT_NUMBER,
         "lot_name": "第01包 台式计算机",

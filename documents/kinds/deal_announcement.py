@@ -15,6 +15,7 @@ class DealStep(f.DocumentForm):
     project_name = f.text("项目名称")
     project_number = f.text("项目编号", max_length=50)
     agreement_name = f.text("框架协议名称")
+    agreement_number = f.text("框架协议编号", max_length=50)
     deal_method = f.choice("确定成交供应商方式", c.DEAL_METHODS)
     purchaser = f.group(parts.ContactForm, "采购人")
     supplier = f.group(parts.SupplierNameForm, "成交供应商")
@@ -34,6 +35,7 @@ def sample() -> dict[str, Any]:
         "project_name": "赛罕区中小学教学用台式计算机采购",
         "project_number": "SHQJY-2027-0031",
         "agreement_name": s.AGREEMENT_NAME,
+        "agreement_number": s.AGREEMENT_NUMBER,
         "deal_method": "secondary_bidding",
         "purchaser": s.contact(s.PURCHASER),
         "supplier": {"name": supplier["name"], "address": supplier["address"]},

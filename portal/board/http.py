@@ -2,7 +2,7 @@
 
 Published content never changes in place, so a page's ETag is a hash of the announcement (or
 the board's state, for lists and feeds) plus whatever else shapes the response: the language,
-who is signed in (the page header shows them), and whether HTMX asked for a fragment.
+who is signed in (the page header shows them), and which fragment HTMX asked for, if any.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ def etag_for(*parts: object, personal: bool = True) -> str:
     context: tuple[object, ...] = ()
     if personal:
         user = current_user.get_id() if current_user.is_authenticated else "-"
-        context = (str(get_locale()), user, bool(request.headers.get("HX-Request")))
+        context = (str(get_locale()), user, request.headers.get("HX-Request", ""),
+                   request.headers.get("HX-Target", ""))  # which fragment, if any
     material = "|".join(str(p) for p in (*parts, *context))
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 

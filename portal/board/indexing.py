@@ -1,5 +1,6 @@
 """Publishing puts an announcement on the board: one index row, written in the same
-transaction as the status change, with the HTML and text rendered once from the revision."""
+transaction as the status change, with the HTML and text rendered once from the revision, and
+its place among the OCDS contracting processes."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import documents
+from portal.board import processes
 from portal.models import Announcement, Document, DocumentStatus, utcnow
 
 _SPACES = re.compile(r"\s+")
@@ -40,6 +42,7 @@ def index_published(db: Session, doc: Document) -> Announcement:
         title=doc.title, body_text=body_text, body_html=body_html, published_at=utcnow(),
     )
     db.add(announcement)
+    announcement.process = processes.place(db, doc, announcement)
     return announcement
 
 

@@ -1,21 +1,24 @@
-"""OCDS 1.1 releases of the board's announcements (one release per announcement, one
-contracting process per project), packaged for harvesters.
+"""OCDS 1.1 releases and records of the board's announcements, packaged for harvesters.
 
-Codes come from the OCDS 1.1.5 codelists: release tags, tender statuses, document types,
-procurement categories, party roles. A call-off (二次竞价, 成交结果) names its framework
-agreement as a related process when the agreement's project is on the board.
+One release per announcement, of the contracting process ``portal.board.processes`` places it
+in (a project's stage one, a call-off under its framework agreement); one record per process,
+with its releases and a compiled release. Codes come from the OCDS 1.1.5 codelists: release
+tags, tender statuses, document types, procurement categories, party roles, related processes.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from portal.models import Announcement, Organisation
 
-OCID_PREFIX = "ocds-kuangcai-"
 VERSION = "1.1"
+# tender.techniques.hasFrameworkAgreement marks a framework's first stage (OCDS guidance).
+TECHNIQUES = ("https://raw.githubusercontent.com/open-contracting-extensions/"
+              "ocds_techniques_extension/master/extension.json")
 
 TAGS = {
     "intention": "planning", "collection": "tender", "change": "tenderAmendment",
@@ -33,10 +36,8 @@ DOCUMENT_TYPES = {
     "shortlist": "shortlistedFirms", "bidding": "tenderNotice", "deal": "awardNotice",
     "contract": "contractNotice",
 }
-
-
-def ocid(announcement: Announcement) -> str:
-    return OCID_PREFIX + (announcement.project_number or f"A{announcement.document_id}")
+# Fields a compiled release takes from no single release (OCDS "omitWhenMerged").
+_OMITTED = ("id", "date", "tag")
 
 
 def _date(value: datetime) -> str:
@@ -63,8 +64,15 @@ def _parties(a: Announcement) -> list[dict[str, Any]]:
     return [_party(org, sorted(r)) for org, r in roles.values()]
 
 
+def _related(ocid: str, relation: str | None, uri: str) -> dict[str, Any]:
+    link: dict[str, Any] = {"id": ocid, "scheme": "ocid", "identifier": ocid, "uri": uri}
+    if relation:
+        link["relationship"] = [relation]
+    return link
+
+
 def release(a: Announcement, *, page_url: str, pdf_url: str,
-            framework: Announcement | None = None) -> dict[str, Any]:
+            record_url: Callable[[str], str]) -> dict[str, Any]:
     category = a.board_category
     procuring = a.collector_org or a.owner_org
     tender: dict[str, Any] = {
@@ -87,13 +95,15 @@ def release(a: Announcement, *, page_url: str, pdf_url: str,
     if category == "collection":
         tender["procurementMethod"] = "open"
         tender["procurementMethodDetails"] = "框架协议采购（征集）"
+        tender["techniques"] = {"hasFrameworkAgreement": True}
     if category == "bidding":
         tender["procurementMethod"] = "selective"
         tender["procurementMethodDetails"] = "框架协议二次竞价"
+    process = a.process
     result: dict[str, Any] = {
-        "ocid": ocid(a), "id": f"{category}-{a.document_id}", "date": _date(a.published_at),
-        "tag": [TAGS[category]], "initiationType": "tender", "language": "zh",
-        "parties": _parties(a), "tender": tender,
+        "ocid": process.ocid, "id": f"{category}-{a.document_id}",
+        "date": _date(a.published_at), "tag": [TAGS[category]], "initiationType": "tender",
+        "language": "zh", "parties": _parties(a), "tender": tender,
     }
     if a.purchaser_org is not None:
         result["buyer"] = {"id": f"CN-USCC-{a.purchaser_org.uscc}", "name": a.purchaser_org.name}
@@ -104,11 +114,9 @@ def release(a: Announcement, *, page_url: str, pdf_url: str,
         result["contracts"] = [{"id": f"{a.document_id}-contract",
                                 "awardID": f"{a.document_id}-award", "title": a.title,
                                 "status": "active"}]
-    if framework is not None and framework.project_number != a.project_number:
-        result["relatedProcesses"] = [{
-            "id": "framework", "relationship": ["framework"], "scheme": "ocid",
-            "identifier": ocid(framework), "title": framework.project_name or framework.title,
-        }]
+    if process.related_ocid:
+        result["relatedProcesses"] = [
+            _related(process.related_ocid, process.relation, record_url(process.related_ocid))]
     return result
 
 
@@ -116,9 +124,75 @@ def package(announcements: Sequence[Announcement], *, uri: str, publisher: str,
             release_for: Callable[[Announcement], dict[str, Any]],
             published: datetime | None) -> dict[str, Any]:
     return {
-        "uri": uri,
-        "version": VERSION,
-        "publishedDate": _date(published or datetime(2026, 1, 1)),
-        "publisher": {"name": publisher},
+        **_package_metadata(uri, publisher, published),
         "releases": [release_for(a) for a in announcements],
     }
+
+
+def record_package(announcements: Sequence[Announcement], *, ocid: str, uri: str,
+                   publisher: str, release_for: Callable[[Announcement], dict[str, Any]],
+                   record_url: Callable[[str], str]) -> dict[str, Any]:
+    """The records of a project's processes (``announcements``: all of them, oldest first),
+    the record of ``ocid`` first. A process's compiled release also names the processes that
+    follow on from it (its call-offs, its next round): OCDS codes each relationship only from
+    the later process, so these links carry no relationship code."""
+    releases: dict[str, list[dict[str, Any]]] = {}
+    following: dict[str, dict[str, None]] = {}
+    for a in announcements:
+        releases.setdefault(a.process.ocid, []).append(release_for(a))
+        if a.process.related_ocid:
+            following.setdefault(a.process.related_ocid, {})[a.process.ocid] = None
+    records = []
+    for process in sorted(releases, key=lambda o: o != ocid):
+        compiled = compile_releases(releases[process])
+        links = [_related(o, None, record_url(o)) for o in following.get(process, ())]
+        if links:
+            compiled["relatedProcesses"] = [*compiled.get("relatedProcesses", []), *links]
+        records.append({"ocid": process, "releases": releases[process],
+                        "compiledRelease": compiled})
+    newest = max(a.published_at for a in announcements)
+    return {**_package_metadata(uri, publisher, newest), "records": records}
+
+
+def _package_metadata(uri: str, publisher: str, published: datetime | None) -> dict[str, Any]:
+    return {
+        "uri": uri,
+        "version": VERSION,
+        "extensions": [TECHNIQUES],
+        "publishedDate": _date(published or datetime(2026, 1, 1)),
+        "publisher": {"name": publisher},
+    }
+
+
+def compile_releases(releases: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The compiled release of one process's releases (oldest first), by the OCDS 1.1 merge
+    rules our releases need: objects merge field by field, arrays of objects with an ``id``
+    merge item by item, anything else is replaced by the newer value."""
+    compiled: dict[str, Any] = {}
+    for item in releases:
+        _merge(compiled, {k: v for k, v in item.items() if k not in _OMITTED})
+    latest = releases[-1]
+    return {"ocid": latest["ocid"], "id": f"{latest['ocid']}-{latest['date']}",
+            "date": latest["date"], "tag": ["compiled"],
+            **{k: v for k, v in compiled.items() if k != "ocid"}}
+
+
+def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        elif _identified(value) and _identified(into.get(key)):
+            by_id = {item["id"]: item for item in into[key]}
+            for item in value:
+                if item["id"] in by_id:
+                    _merge(by_id[item["id"]], item)
+                else:
+                    by_id[item["id"]] = copy.deepcopy(item)
+            into[key] = list(by_id.values())
+        else:
+            into[key] = copy.deepcopy(value)
+
+
+def _identified(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(item, dict) and "id" in item for item in value)

@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, tuple_
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, and_, or_, select, tuple_
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.board import BOARD_LABELS, CATEGORY_LABELS, search
 from portal.models import Announcement
@@ -65,6 +65,21 @@ class Filters:
         return {k: v for k, v in self.to_args().items() if k != name}
 
     def conditions(self, dialect: str) -> list[ColumnElement[bool]]:
+        """Rows passing every filter and matching the search, if any."""
+        found = self._filtered()
+        if self.query:
+            found.append(search.condition(self.query, dialect))
+        return found
+
+    def tiers(self, dialect: str) -> list[tuple[int | None, list[ColumnElement[bool]]]]:
+        """The rows asked for as (score, conditions), in the order a page lists them: one
+        unscored tier, or the search's relevance tiers (:func:`search.tiers`)."""
+        if not self.query:
+            return [(None, self._filtered())]
+        return [(score, [*self._filtered(), match])
+                for score, match in search.tiers(self.query, dialect)]
+
+    def _filtered(self) -> list[ColumnElement[bool]]:
         A = Announcement
         found: list[ColumnElement[bool]] = []
         if self.kind:
@@ -82,8 +97,6 @@ class Filters:
         if self.date_to:
             end = datetime.combine(self.date_to + timedelta(days=1), time()) - BEIJING
             found.append(A.published_at < end)
-        if self.query:
-            found.append(search.condition(self.query, dialect))
         return found
 
 
@@ -134,23 +147,31 @@ def _dialect(db: Session) -> str:
 
 def page(db: Session, filters: Filters, before: str | None = None,
          size: int = PAGE_SIZE) -> Page:
-    """Newest first (most relevant first when searching), ``size`` at a time after ``before``."""
+    """Newest first (most relevant first when searching), ``size`` at a time after ``before``.
+    Each tier is read newest first from the date index, from the cursor on and only as far as
+    the page needs; then the page's rows are loaded."""
     A = Announcement
-    scored = bool(filters.query)
-    score = search.score(filters.query).label("score") if scored else None
-    keys: list[Any] = [A.published_at, A.document_id]
-    if score is not None:
-        keys.insert(0, search.score(filters.query))
-    statement: Select[Any] = select(A, score) if score is not None else select(A)  # type: ignore[assignment]
-    statement = statement.where(*filters.conditions(_dialect(db)))
+    tiers = filters.tiers(_dialect(db))
+    scored = tiers[0][0] is not None
     cursor = decode_cursor(before, scored)
-    if cursor is not None:
-        statement = statement.where(tuple_(*keys) < tuple_(*cursor))
-    statement = statement.order_by(*(key.desc() for key in keys)).limit(size + 1)
-    statement = statement.options(joinedload(A.owner_org))
-    rows = db.execute(statement).all()
-    hits = [Hit(row[0], row[1] if scored else None) for row in rows[:size]]
-    last = hits[-1] if len(rows) > size else None
+    found: list[tuple[int | None, int]] = []
+    for score, conditions in tiers:
+        statement = select(A.document_id).where(*conditions)
+        if cursor is not None:
+            if scored and cursor[0] < score:
+                continue  # listed on earlier pages
+            if not scored or cursor[0] == score:
+                statement = statement.where(tuple_(A.published_at, A.document_id)
+                                            < tuple_(*cursor[-2:]))
+        statement = statement.order_by(A.published_at.desc(), A.document_id.desc())
+        found += [(score, i) for i in db.scalars(statement.limit(size + 1 - len(found)))]
+        if len(found) > size:
+            break
+    rows = db.scalars(select(A).where(A.document_id.in_([i for _, i in found[:size]]))
+                      .options(joinedload(A.owner_org)))
+    by_id = {a.document_id: a for a in rows}
+    hits = [Hit(by_id[i], score) for score, i in found[:size]]
+    last = hits[-1] if len(found) > size else None
     next_cursor = encode_cursor(last.announcement.published_at, last.announcement.document_id,
                                 last.score) if last else None
     return Page(hits, next_cursor)
@@ -163,7 +184,8 @@ def since(db: Session, filters: Filters, after: str | None, size: int) -> Page:
     cursor = decode_cursor(after, scored=False)
     if cursor is not None:
         statement = statement.where(tuple_(A.published_at, A.document_id) > tuple_(*cursor))
-    rows = db.scalars(statement.order_by(A.published_at, A.document_id).limit(size + 1)).all()
+    rows = db.scalars(statement.order_by(A.published_at, A.document_id).limit(size + 1)
+                      .options(selectinload(A.process))).all()
     hits = [Hit(a, None) for a in rows[:size]]
     last = hits[-1].announcement if len(rows) > size else None
     return Page(hits, encode_cursor(last.published_at, last.document_id) if last else None)

@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
-from portal.models.announcement import Announcement
+from portal.models.announcement import Announcement, AnnouncementProcess
 from portal.models.audit import AuditEvent, AuditHead
 from portal.models.base import Base, utcnow
 from portal.models.credential import Credential, CredentialStatus, HolderType
@@ -29,6 +29,7 @@ from portal.models.user import Position, User, UserPosition
 
 __all__ = [
     "Announcement",
+    "AnnouncementProcess",
     "Credential",
     "CredentialStatus",
     "HolderType",

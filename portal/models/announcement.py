@@ -21,7 +21,9 @@ from portal.models.org import Organisation
 class Announcement(Base):
     __tablename__ = "announcements"
     __table_args__ = (
-        Index("ix_announcements_published", "published_at", "document_id"),
+        # Newest first, with the title: searches scan titles in date order from this index
+        # alone, never the wide rows with their bodies (see portal.board.search).
+        Index("ix_announcements_published_title", "published_at", "document_id", "title"),
         Index("ix_announcements_board_published", "board_category", "published_at",
               "document_id"),
     )
@@ -57,6 +59,26 @@ class Announcement(Base):
     owner_org: Mapped[Organisation] = relationship(foreign_keys=[owner_org_id])
     collector_org: Mapped[Organisation | None] = relationship(foreign_keys=[collector_org_id])
     purchaser_org: Mapped[Organisation | None] = relationship(foreign_keys=[purchaser_org_id])
+    process: Mapped[AnnouncementProcess] = relationship()
+
+
+class AnnouncementProcess(Base):
+    """The OCDS contracting process an announcement is a release of, and how that process
+    relates to the others of its project (derived in ``portal.board.processes``). Written with
+    the announcement, never changed."""
+
+    __tablename__ = "announcement_processes"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("announcements.document_id"), primary_key=True
+    )
+    ocid: Mapped[str] = mapped_column(String(80), index=True)
+    # The ocid of the project's first stage-one process: shared by every round and call-off of
+    # the project, so a project's record package is one query.
+    project_ocid: Mapped[str] = mapped_column(String(80), index=True)
+    # The earlier process this one follows from, and how (an OCDS relatedProcess code).
+    related_ocid: Mapped[str | None] = mapped_column(String(80))
+    relation: Mapped[str | None] = mapped_column(String(32))
 
 
 def include_in_autogenerate(obj: object, name: str | None, type_: str, reflected: bool,

@@ -1,5 +1,5 @@
 """The public announcement board (公告栏): list and search, one announcement, its sealed PDF,
-Atom feeds and OCDS releases. No sign-in; only published announcements exist here."""
+Atom feeds, OCDS releases and records. No sign-in; only published announcements exist here."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from portal import db, storage, verification
-from portal.board import feeds, http, ocds, presenting, query
+from portal.board import feeds, http, ocds, presenting, processes, query
 from portal.board.presenting import board_context, pdf_sha256, verification_epoch
 from portal.models import Announcement
 from portal.policy import PUBLIC, access
@@ -43,7 +43,7 @@ def index() -> Any:
     page = query.page(db.session(), filters, request.args.get("before"))
     block = "results" if request.headers.get("HX-Target") == "results" else "content"
     body, status = render("board/index.html", block=block, filters=filters, page=page,
-                          **board_context(db.session(), filters))
+                          refresh_tabs=block == "results", **board_context(db.session(), filters))
     return http.validated(Response(body, status, mimetype="text/html"), tag, newest)
 
 
@@ -109,7 +109,7 @@ def releases() -> Any:
     content = ocds.package(
         [hit.announcement for hit in page.hits], uri=request.url, publisher=_("框采"),
         published=newest, release_for=_release)
-    response = Response(json.dumps(content, ensure_ascii=False), mimetype="application/json")
+    response = _json(content)
     if page.next_cursor:
         following = url_for(".releases", _external=True, since=page.next_cursor,
                             **filters.to_args())
@@ -117,8 +117,34 @@ def releases() -> Any:
     return http.validated(response, tag, newest, "public, max-age=300")
 
 
+@bp.get("/ocds/records/<path:ocid>.json")
+@access(PUBLIC)
+def record(ocid: str) -> Any:
+    """The record package of the project the process ``ocid`` belongs to."""
+    count, newest = query.state(db.session())
+    tag = http.etag_for("record", ocid, count, newest, personal=False)
+    if http.unchanged(tag, newest):
+        return http.not_modified(tag, newest)
+    announcements = processes.project_of(db.session(), ocid)
+    if not announcements:
+        raise NotFound()
+    content = ocds.record_package(announcements, ocid=ocid, uri=request.url,
+                                  publisher=_("框采"), release_for=_release,
+                                  record_url=_record_url)
+    return http.validated(_json(content), tag, newest, "public, max-age=300")
+
+
+def _json(content: dict[str, Any]) -> Response:
+    return Response(json.dumps(content, ensure_ascii=False), mimetype="application/json")
+
+
+def _record_url(ocid: str) -> str:
+    return url_for(".record", ocid=ocid, _external=True)
+
+
 def _release(a: Announcement) -> dict[str, Any]:
     return ocds.release(
         a, page_url=url_for(".show", document_id=a.document_id, _external=True),
-        pdf_url=url_for(".pdf", document_id=a.document_id, _external=True))
+        pdf_url=url_for(".pdf", document_id=a.document_id, _external=True),
+        record_url=_record_url)
 

@@ -44,11 +44,23 @@ def test_filters_update_the_list_in_place_and_the_url(page: Page, live_portal: s
     tags = page.locator("#results .board-tag")
     expect(tags).to_have_count(results(page).count())
     assert set(tags.all_inner_texts()) == {"征集公告"}
+    tabs = page.get_by_role("navigation", name="公告类别")
+    expect(tabs.get_by_role("link", name="征集公告")).to_have_attribute("aria-current", "page")
+    expect(tabs.get_by_role("link", name="全部")).not_to_have_attribute("aria-current", "page")
     page.locator("#region").select_option("350000")
     expect(page).to_have_url(re.compile(r"kind=collection.*region=350000|region=350000.*kind="))
     expect(results(page)).to_have_count(2)  # the demo's two calls in Fujian
     for item in results(page).all():
         expect(item).to_contain_text("福建省卫生健康系统")
+    # the tabs follow in place too, and carry the other filters
+    expect(tabs.locator("[aria-current=page]")).to_have_text("征集公告")
+    expect(tabs.get_by_role("link", name="合同公告")).to_have_attribute(
+        "href", re.compile(r"region=350000"))
+    page.locator("#kind").select_option("")
+    expect(page).to_have_url(re.compile(r"kind=(&|$)"))
+    expect(tabs.locator("[aria-current=page]")).to_have_text("全部")
+    page.locator("#kind").select_option("collection")
+    expect(tabs.locator("[aria-current=page]")).to_have_text("征集公告")
     assert page.evaluate("window.stillTheSamePage") is True  # swapped by HTMX, not reloaded
     # the URL is a bookmark: loading it afresh gives the same list, filters selected
     page.goto(page.url)

@@ -1,71 +1,24 @@
 """The public board: only published announcements, reachable by filters, search, feeds and
-OCDS; keyset pages that neither skip nor repeat; HTTP caching; the sealed PDF and its badge."""
+OCDS; keyset pages that neither skip nor repeat; HTTP caching; the sealed PDF and its badge.
+OCDS packages are checked against the standard in ``test_board_ocds.py``."""
 
 from __future__ import annotations
 
-import json
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import feedparser
 import pytest
-from jsonschema import Draft4Validator
-from referencing import Registry, Resource
 from sqlalchemy import select, update
 
 import documents
 from portal.board import query
-from portal.demo import DEMO_PIN
-from portal.domain import lifecycle, projects, sealing
-from portal.models import Announcement, DocumentStatus, SealStatus, User
-from tests.helpers import project_with_approved_plan, work
+from portal.domain import lifecycle, sealing
+from portal.models import Announcement
+from tests.helpers import published_intention, user, work
 
 pytestmark = pytest.mark.db
 
-SCHEMA_DIR = Path(os.environ.get("KUANGCAI_OCDS_SCHEMA_DIR",
-                                 "/work/shared/data/ocds-1.1.5/schema"))
 HIDDEN = "保密测试"  # in the title of every document that must never reach the board
-
-
-def user(db, username: str) -> User:
-    return db.scalar(select(User).where(User.username == username))
-
-
-def intention(db, title: str, publish: bool = True):
-    """采购意向: drafted and approved by the purchaser, no seal, published at once."""
-    clerk = user(db, "cg_clerk")
-    kind = documents.get_kind("intention_announcement")
-    doc = lifecycle.create_draft(db, clerk, kind.code, title, start_from=kind.sample())
-    lifecycle.submit(db, clerk, doc, None)
-    lifecycle.approve(db, user(db, "cg_reviewer"), doc, None)
-    if publish:
-        lifecycle.publish(db, clerk, doc, None)
-    return doc
-
-
-def sealed_announcement(app, db, kind_code: str, title: str):
-    """Drafted by 内蒙古自治区政府采购中心, approved, rendered, sealed with its key, published."""
-    clerk = user(db, "zj_clerk")
-    kind = documents.get_kind(kind_code)
-    # a collection announcement is published only once its project's plan is approved
-    project = project_with_approved_plan(db) if kind_code == "collection_announcement" else None
-    doc = projects.draft_document(db, clerk, project, kind.code, title, start_from=kind.sample())
-    lifecycle.submit(db, clerk, doc, None)
-    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
-    work(app)
-    db.expire_all()
-    seal = sealing.start(db, clerk, doc, None, 0, None, None)
-    work(app)
-    db.expire_all()
-    sealing.sign_with_pin(db, clerk, seal, DEMO_PIN)
-    work(app)
-    db.expire_all()
-    assert seal.status is SealStatus.applied, seal.error
-    sealing.confirm(db, clerk, seal)
-    assert doc.status is DocumentStatus.sealed
-    lifecycle.publish(db, clerk, doc, None)
-    return doc
 
 
 @pytest.fixture
@@ -81,27 +34,22 @@ def unpublished(app, demo_keys, db):
                                       start_from=kind.sample())
     lifecycle.submit(db, clerk, returned, None)
     lifecycle.return_to_drafter(db, user(db, "cg_reviewer"), returned, None, "请补充预算")
-    docs += [in_review, returned, intention(db, f"{HIDDEN}已审核未发布", publish=False)]
+    docs += [in_review, returned, published_intention(db, f"{HIDDEN}已审核未发布", publish=False)]
     assert [d.status.value for d in docs] == ["draft", "in_review", "draft", "approved"]
     return docs
 
 
-@pytest.fixture
-def published_pair(app, demo_keys, db):
-    """A sealed collection announcement and its sealed change: one project, two notices."""
-    call = sealed_announcement(app, db, "collection_announcement", "信息化设备框架协议征集公告")
-    change = sealed_announcement(app, db, "change_announcement", "信息化设备框架协议变更公告")
-    return call, change
-
-
 def test_unpublished_documents_never_appear_in_list_search_feed_or_ocds(
         app, db, unpublished) -> None:
-    visible = intention(db, "教学设备采购意向公开")
+    visible = published_intention(db, "教学设备采购意向公开")
     client = app.test_client()
     for url in ("/announcements", f"/announcements?q={HIDDEN}", "/announcements?q=采购",
-                "/announcements?q=保密", "/announcements.atom", "/ocds/releases.json"):
+                "/announcements?q=保密", "/announcements.atom", "/ocds/releases.json",
+                f"/ocds/records/ocds-kuangcai-A{visible.id}.json"):
         body = client.get(url).get_data(as_text=True)
         assert not [d.title for d in unpublished if d.title in body], url
+    for doc in unpublished:  # the ocid it would have as an announcement of its own
+        assert client.get(f"/ocds/records/ocds-kuangcai-A{doc.id}.json").status_code == 404
     assert "教学设备采购意向公开" in client.get("/announcements").get_data(as_text=True)
     assert "没有符合条件的公告" in client.get(f"/announcements?q={HIDDEN}").get_data(as_text=True)
     for doc in unpublished:
@@ -114,7 +62,7 @@ def test_unpublished_documents_never_appear_in_list_search_feed_or_ocds(
 
 
 def test_filters_combine_and_the_url_carries_them(app, db, demo) -> None:
-    intention(db, "呼和浩特采购意向甲")
+    published_intention(db, "呼和浩特采购意向甲")
     client = app.test_client()
     page = client.get("/announcements?kind=intention&region=150000&q=意向甲")
     html = page.get_data(as_text=True)
@@ -132,16 +80,26 @@ def test_filters_combine_and_the_url_carries_them(app, db, demo) -> None:
 
 
 def test_htmx_gets_only_the_results_region(app, db, demo) -> None:
-    intention(db, "片段测试采购意向")
+    published_intention(db, "片段测试采购意向")
     response = app.test_client().get("/announcements?q=片段", headers={
         "HX-Request": "true", "HX-Target": "results"})
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<section id="results"') and "<html" not in html
     assert "<mark>片段</mark>测试采购意向" in html
+    # and the kind tabs, out of band: the selection follows the filters
+    response = app.test_client().get("/announcements?kind=intention&region=150000", headers={
+        "HX-Request": "true", "HX-Target": "results"})
+    tabs = response.get_data(as_text=True).split('<nav id="board-kinds"', 1)[1]
+    assert tabs.startswith(' class="board-kinds"') and 'hx-swap-oob="true"' in tabs
+    assert '<a href="/announcements?kind=intention&amp;region=150000" aria-current="page">' \
+        in tabs
+    assert '<a href="/announcements?region=150000">' in tabs  # 全部, keeping the region
+    full = app.test_client().get("/announcements?kind=intention").get_data(as_text=True)
+    assert full.count('id="board-kinds"') == 1 and "hx-swap-oob" not in full
 
 
 def test_keyset_pages_neither_skip_nor_repeat_at_boundaries(app, db, demo) -> None:
-    docs = [intention(db, f"分页采购意向{n:02d}") for n in range(23)]
+    docs = [published_intention(db, f"分页采购意向{n:02d}") for n in range(23)]
     ids = [d.id for d in docs]
     # ties on published_at across page boundaries: the id breaks them
     same = db.scalar(select(Announcement.published_at).where(Announcement.document_id == ids[0]))
@@ -169,8 +127,8 @@ def test_keyset_pages_neither_skip_nor_repeat_at_boundaries(app, db, demo) -> No
 
 
 def test_search_ranks_highlights_and_serves_short_queries(app, db, demo) -> None:
-    plain = intention(db, "办公家具采购意向")
-    strong = intention(db, "打印机打印机采购意向")
+    plain = published_intention(db, "办公家具采购意向")
+    strong = published_intention(db, "打印机打印机采购意向")
     client = app.test_client()
     html = client.get("/announcements?q=打印机").get_data(as_text=True)
     assert "<mark>打印机</mark><mark>打印机</mark>采购意向" in html
@@ -184,9 +142,64 @@ def test_search_ranks_highlights_and_serves_short_queries(app, db, demo) -> None
     two_terms = query.page(db, query.Filters.from_args({"q": "办公 家具"})).hits
     assert [h.announcement.document_id for h in two_terms] == [plain.id]
     assert query.page(db, query.Filters.from_args({"q": "办公 无此词"})).hits == []
+    # latin letters match whatever their case, in titles and bodies
+    latin = published_intention(db, "HP LaserJet打印机采购意向")
+    for term in ("hp", "laserjet打印机", "LASERJET"):
+        hits = query.page(db, query.Filters.from_args({"q": term})).hits
+        assert [h.announcement.document_id for h in hits] == [latin.id], term
     # LIKE wildcards are literal
     assert query.page(db, query.Filters.from_args({"q": "%"})).hits == []
     assert query.page(db, query.Filters.from_args({"q": "_"})).hits == []
+
+
+def test_search_ranks_by_terms_in_the_title_and_pages_across_the_ranks(app, db, demo) -> None:
+    # the sample body mentions both 打印机 and 计算机: every one of these matches both terms
+    furniture = published_intention(db, "办公家具采购意向")
+    computer = published_intention(db, "台式计算机采购意向")
+    both = published_intention(db, "打印机与计算机采购意向")
+    printer = published_intention(db, "激光打印机采购意向")
+    expected = [both.id, printer.id, computer.id, furniture.id]  # 2, 1, 1, 0 terms in the title
+    filters = query.Filters.from_args({"q": "打印机 计算机"})
+    for size in (1, 2, 3, 4, 5):
+        seen, cursor = [], None
+        while True:
+            page = query.page(db, filters, cursor, size)
+            seen += [h.announcement.document_id for h in page.hits]
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        assert seen == expected, size
+    assert [h.score for h in query.page(db, filters).hits] == [2, 1, 1, 0]
+
+
+def test_searches_read_titles_in_date_order_from_the_index_not_the_rows(app, db, demo) -> None:
+    """The property that keeps search fast at any size: each relevance tier is read from the
+    (published_at, document_id, title) index in page order, never by sorting the matches."""
+    from sqlalchemy import event
+
+    if db.get_bind().dialect.name != "sqlite":
+        pytest.skip("the query plan checked is SQLite's")
+    published_intention(db, "物业管理服务采购意向")
+    published_intention(db, "办公家具采购意向")
+    engine, statements = db.get_bind(), []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        statements.append((statement, parameters))
+
+    for term in ("空调", "物业管理", "打印机"):  # titles only; title then body; body only
+        event.listen(engine, "before_cursor_execute", capture)
+        try:
+            query.page(db, query.Filters.from_args({"q": term}))
+        finally:
+            event.remove(engine, "before_cursor_execute", capture)
+    tiers = [(s, p) for s, p in statements if "ORDER BY" in s]  # not the page's rows by id
+    assert len(tiers) == 5
+    for statement, parameters in tiers:
+        plan = [row[3] for row in db.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}", parameters)]
+        assert "SCAN announcements USING COVERING INDEX ix_announcements_published_title" \
+            in plan, plan
+        assert not [step for step in plan if "TEMP B-TREE" in step], plan
 
 
 def test_announcement_page_pdf_badge_and_related(app, db, published_pair) -> None:
@@ -213,7 +226,7 @@ def test_announcement_page_pdf_badge_and_related(app, db, published_pair) -> Non
 
 
 def test_atom_feed_is_valid_and_filtered(app, db, demo) -> None:
-    intention(db, "订阅测试采购意向 <&>")
+    published_intention(db, "订阅测试采购意向 <&>")
     client = app.test_client()
     response = client.get("/announcements.atom?kind=intention")
     parsed = feedparser.parse(response.data, response_headers={
@@ -227,11 +240,12 @@ def test_atom_feed_is_valid_and_filtered(app, db, demo) -> None:
 
 
 def test_conditional_requests_get_304_until_the_board_changes(app, db, demo) -> None:
-    doc = intention(db, "缓存测试采购意向")
+    doc = published_intention(db, "缓存测试采购意向")
     work(app)  # the intention's PDF
     client = app.test_client()
     for url in ("/announcements", f"/announcements/{doc.id}", "/announcements.atom",
-                f"/announcements/{doc.id}.pdf", "/ocds/releases.json"):
+                f"/announcements/{doc.id}.pdf", "/ocds/releases.json",
+                f"/ocds/records/ocds-kuangcai-A{doc.id}.json"):
         first = client.get(url)
         assert first.status_code == 200, url
         etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
@@ -239,55 +253,5 @@ def test_conditional_requests_get_304_until_the_board_changes(app, db, demo) -> 
         assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 304, url
         assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200, url
     etag = client.get("/announcements").headers["ETag"]
-    intention(db, "新的一条采购意向")
+    published_intention(db, "新的一条采购意向")
     assert client.get("/announcements", headers={"If-None-Match": etag}).status_code == 200
-
-
-def _validator() -> Draft4Validator:
-    schemas = [json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
-               for name in ("release-package-schema.json", "release-schema.json")]
-    registry = Registry().with_resources(
-        (schema["id"], Resource.from_contents(schema)) for schema in schemas)
-    return Draft4Validator(schemas[0], registry=registry,
-                           format_checker=Draft4Validator.FORMAT_CHECKER)
-
-
-def _codes(name: str) -> set[str]:
-    import csv
-
-    with (SCHEMA_DIR / "codelists" / name).open(encoding="utf-8") as f:
-        return {row["Code"] for row in csv.DictReader(f)}
-
-
-def test_ocds_release_package_is_valid_and_pages_with_since(app, db, published_pair) -> None:
-    extra = [intention(db, f"开放数据采购意向{n}") for n in range(3)]
-    client = app.test_client()
-    from portal.views import board
-    board.OCDS_SIZE, size = 2, board.OCDS_SIZE
-    try:
-        releases, url = [], "/ocds/releases.json"
-        while url:
-            response = client.get(url)
-            package = response.get_json()
-            errors = sorted(_validator().iter_errors(package), key=str)
-            assert not errors, [e.message for e in errors]
-            releases += package["releases"]
-            link = response.headers.get("Link")
-            url = link[1:link.index(">")].replace("http://localhost", "") if link else None
-    finally:
-        board.OCDS_SIZE = size
-    call, change = published_pair
-    assert [r["id"] for r in releases] == [
-        f"collection-{call.id}", f"change-{change.id}", *[f"intention-{d.id}" for d in extra]]
-    assert releases[0]["ocid"] == releases[1]["ocid"] == "ocds-kuangcai-" + \
-        call.current_revision.data["project_number"]
-    assert releases[0]["tender"]["mainProcurementCategory"] == "goods"
-    for release in releases:
-        assert set(release["tag"]) <= _codes("releaseTag.csv")
-        assert release["tender"]["status"] in _codes("tenderStatus.csv")
-        assert {d["documentType"] for d in release["tender"]["documents"]} <= _codes(
-            "documentType.csv")
-        for party in release["parties"]:
-            assert set(party["roles"]) <= _codes("partyRole.csv")
-    after_all = client.get("/ocds/releases.json?since=29991231000000000000-1")
-    assert after_all.status_code == 204  # a package must hold at least one release

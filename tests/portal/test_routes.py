@@ -95,6 +95,7 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("GET", "/announcements/999999.pdf"): (404, 404),
     ("GET", "/announcements.atom"): (200, 200),
     ("GET", "/ocds/releases.json"): (204, 204),  # an empty board: no release to package
+    ("GET", "/ocds/records/ocds-kuangcai-X.json"): (404, 404),  # no such process
     ("GET", "/participation"): ("login", suppliers(200)),
     ("GET", "/participation/999999"): ("login", suppliers(404)),
     ("POST", "/participation/999999"): ("login", suppliers(404)),
@@ -149,6 +150,7 @@ ENDPOINT_PATHS = {
     "board.pdf": ["/announcements/999999.pdf"],
     "board.feed": ["/announcements.atom"],
     "board.releases": ["/ocds/releases.json"],
+    "board.record": ["/ocds/records/ocds-kuangcai-X.json"],
     "participation.index": ["/participation"],
     "participation.join_form": ["/participation/999999"],
     "participation.join": ["/participation/999999"],
