@@ -106,6 +106,13 @@ def framework_with_call_off(app, demo_keys, db):
     """Stage one terminated in round 1 and called again in round 2 (重新组织征集), then one
     call-off under its agreement: 二次竞价, 成交结果 and 合同 sharing a project number."""
     project = project_with_approved_plan(db)
+    first_call = sealed_announcement(app, db, "collection_announcement", "设备项目征集公告",
+                                     project)
+    request_kind = documents.get_kind("termination_request")
+    request = lifecycle.create_draft(db, user(db, "zj_clerk"), request_kind.code, "终止采购申请",
+                                     start_from=request_kind.sample(), project_id=project.id)
+    lifecycle.submit(db, user(db, "zj_clerk"), request, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), request, None)
     ended = sealed_announcement(app, db, "termination_announcement", "设备项目终止公告", project)
     kind = documents.get_kind("reorganisation")
     again = lifecycle.create_draft(db, user(db, "zj_clerk"), kind.code, "重新组织征集",
@@ -123,12 +130,12 @@ def framework_with_call_off(app, demo_keys, db):
                      project_number=CALL_OFF_NUMBER)]
     call_off(db, "contract_announcement", f"{HIDDEN}合同公告草稿", publish=False,
              project_number=CALL_OFF_NUMBER)
-    return project.number, ended, call, docs
+    return project.number, (first_call, ended), call, docs
 
 
 def test_a_project_record_package_links_its_rounds_and_call_offs_both_ways(
         app, db, framework_with_call_off) -> None:
-    number, ended, call, call_offs = framework_with_call_off
+    number, (first_call, ended), call, call_offs = framework_with_call_off
     first, second, call_off_ocid = (f"ocds-kuangcai-{number}", f"ocds-kuangcai-{number}-R2",
                                     f"ocds-kuangcai-{CALL_OFF_NUMBER}")
     client = app.test_client()
@@ -141,7 +148,8 @@ def test_a_project_record_package_links_its_rounds_and_call_offs_both_ways(
         assert {r["ocid"] for r in package["records"]} == {first, second, call_off_ocid}
         assert HIDDEN not in response.get_data(as_text=True)
     records = {r["ocid"]: r for r in packages[first].get_json()["records"]}
-    assert [r["id"] for r in records[first]["releases"]] == [f"termination-{ended.id}"]
+    assert [r["id"] for r in records[first]["releases"]] == [
+        f"collection-{first_call.id}", f"termination-{ended.id}"]
     assert [r["id"] for r in records[second]["releases"]] == [f"collection-{call.id}"]
     assert [r["id"] for r in records[call_off_ocid]["releases"]] == [
         f"{kind}-{doc.id}" for kind, doc in zip(("bidding", "deal", "contract"), call_offs,
