@@ -62,6 +62,9 @@ def serve(host: str, port: int, workers: int) -> None:
             subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"])
             for _ in range(workers)
         ]
+    # a service manager stops us with SIGTERM: exit through ``finally`` so the workers and the
+    # embedded Redis stop too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         click.echo(f"Kuangcai on http://{host}:{port}/")
         _app().run(host=host, port=port, threaded=True, use_reloader=False)

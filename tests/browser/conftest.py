@@ -7,6 +7,7 @@ exactly as the README's start command does.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -35,8 +36,9 @@ def live_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         subprocess.run(KUANGCAI + step, env=env, check=True, capture_output=True)
     port = _free_port()
     log = Path(var / "serve.log").open("wb")
-    server = subprocess.Popen(
-        KUANGCAI + ["serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    server = subprocess.Popen(  # its own process group: the worker and Redis go with it
+        KUANGCAI + ["serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -55,4 +57,8 @@ def live_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        try:  # whatever the server started and left behind (worker, embedded Redis)
+            os.killpg(server.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
         log.close()
