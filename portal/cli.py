@@ -93,7 +93,8 @@ def demo() -> None:
     """Seed demo data (idempotent) and print the demo accounts."""
     from jobs.worker import AppContextWorker
     from portal import db, embedded_redis
-    from portal.demo import DEMO_PASSWORD, DEMO_PIN, seed, seed_board, seed_credentials
+    from portal.demo import DEMO_PASSWORD, DEMO_PIN, seed, seed_credentials
+    from portal.demo_board import seed_board
     from portal.jobs_queue import QUEUES, redis_connection
     from portal.views.auth import hasher
 

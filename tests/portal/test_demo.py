@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from documents.kind import BOARD_CATEGORIES
 from portal import storage, verification
-from portal.demo import seed_board
+from portal.demo_board import seed_board
 from portal.domain import lifecycle, participation, sealing
 from portal.models import Announcement, AuditEvent, DocumentStatus, Organisation, Project
 
