@@ -88,6 +88,16 @@ class NewDocumentForm(FlaskForm):
             ]
         return form
 
+    def preselect(self, kind_code: str | None, project_id: int | None) -> None:
+        """A link from 我的待办 names the kind and project to draft; unknown ones are ignored."""
+        codes = {choice.value for choice in self.kind.choices} - {""}
+        project = self.projects.get(project_id or 0)
+        if kind_code is not None and kind_code in codes:
+            self.kind.data = kind_code
+            if project is not None:
+                self.project.data = project.id
+                self.title.data = f"{project.name}{documents.get_kind(kind_code).title}"
+
     def needed_roles(self, kind: documents.Kind) -> list[str]:
         sealing = set(kind.sealed_by) - set(kind.sealed_if_party)
         roles = {*kind.reviewed_by, *sealing} - {self.user.role.value, "expert"}

@@ -3,19 +3,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
+from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import escape
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import documents
 from portal.domain import audit, lifecycle, projects
 from portal.domain.projects import ANNOUNCEMENT, project_data
-from portal.models import Document, DocumentStatus, Project, ProjectStatus, User
+from portal.models import Document, DocumentStatus, Position, Project, ProjectStatus, User
+from portal.todo import TodoItem
+from portal.todo import register as register_todo
 
 TERMINATION = "termination_announcement"
 CHANGE = "change_announcement"
@@ -184,3 +187,37 @@ lifecycle.register_publish_guard(TERMINATION, _active_project)
 lifecycle.register_on_published(TERMINATION, _terminate)
 projects.register_prefill(CHANGE, _change_prefill)
 projects.register_prefill(TERMINATION, _termination_prefill)
+
+
+@register_todo
+def follow_up_todo(session: Session, user: User) -> Iterator[TodoItem]:
+    """Seed 000 §一 8.2 and 9.3: a changed solicitation sealed again waits for its change
+    announcement, an approved termination request for its termination announcement; both for
+    the clerks of the organisation that owns the solicitation or the request."""
+    if Position.clerk not in user.positions:
+        return
+    owned = session.scalars(select(Document).where(
+        Document.owner_org_id == user.org_id, Document.project_id.is_not(None),
+        Document.kind.in_(("solicitation", TERMINATION_REQUEST))))
+    for doc in owned:
+        project = session.get(Project, doc.project_id)
+        assert project is not None
+        if doc.kind == TERMINATION_REQUEST:
+            drafted = _later(session, project, TERMINATION, doc.id)
+            if doc.status is DocumentStatus.approved and not drafted:
+                yield TodoItem(_("待编制终止公告"), project.name,
+                               url_for("documents.new", kind=TERMINATION, project=project.id),
+                               doc.updated_at)
+        elif doc.status in (DocumentStatus.sealed, DocumentStatus.published):
+            changes = session.scalar(select(func.count(Document.id)).where(
+                Document.project_id == project.id, Document.kind == CHANGE)) or 0
+            if len(doc.revisions) - 1 > changes:
+                yield TodoItem(_("待编制变更公告"), project.name,
+                               url_for("documents.new", kind=CHANGE, project=project.id),
+                               doc.updated_at)
+
+
+def _later(session: Session, project: Project, kind_code: str, after_id: int) -> bool:
+    return session.scalar(select(Document.id).where(
+        Document.project_id == project.id, Document.kind == kind_code,
+        Document.id > after_id)) is not None

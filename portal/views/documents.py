@@ -53,6 +53,8 @@ def index() -> Any:
 @access(SIGNED_IN)
 def new() -> Any:
     form = NewDocumentForm.for_user(current_user, db.session())
+    if request.method == "GET":
+        form.preselect(request.args.get("kind"), request.args.get("project", type=int))
     if not form.validate_on_submit():
         return render("drafting/new.html", 400 if request.method == "POST" else 200, form=form)
     kind = documents.get_kind(form.kind.data)

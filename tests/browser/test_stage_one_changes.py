@@ -26,6 +26,7 @@ pytestmark = pytest.mark.browser
 NAME = "内蒙古自治区2027年度办公家具框架协议采购项目"
 PROJECT = f"NMGZC-KJ-2027-0020 {NAME}"
 SOLICITATION = f"{NAME}征集文件"
+CHANGE, TERMINATION = f"{NAME}变更公告", f"{NAME}终止公告"  # the titles the form proposes
 
 
 def open_project(page: Page) -> None:
@@ -41,6 +42,14 @@ def read_notice(page: Page, base: str, subject: str) -> None:
     expect(notice).to_contain_text("未读")
     notice.get_by_role("button", name="标为已读").click()
     expect(page.locator(".notice-list li", has_text=subject)).not_to_contain_text("未读")
+
+
+def draft_from_todo(page: Page, step: str) -> None:
+    """我的待办 → the project under ``step`` → the new-document form, kind and project chosen."""
+    page.get_by_role("link", name="我的待办").click()
+    page.locator(".todo-group", has_text=step).get_by_role("link", name=NAME).click()
+    page.get_by_label("以示例数据开始").check()
+    page.get_by_role("button", name="创建并开始填写").click()
 
 
 def announce(page: Page, base: str, title: str) -> None:
@@ -89,11 +98,11 @@ def test_join_change_terminate_and_reorganise(page: Page, live_portal: str) -> N
     # the change announcement lists the correction from the two revisions; reviewed, sealed,
     # published
     as_user(page, base, "dl_clerk")
-    new_document(page, base, "变更公告", "办公家具项目变更公告", project=PROJECT)
+    draft_from_todo(page, "待编制变更公告")
     page.get_by_role("link", name="更正信息").click()
     expect(page.get_by_label("更正后内容").first).to_have_value("1700.00")
     expect(page.get_by_label("原内容").first).to_have_value("1800.00")
-    announce(page, base, "办公家具项目变更公告")
+    announce(page, base, CHANGE)
     read_notice(page, base, f"项目变更：{NAME}")
 
     # termination: the agency's request is returned once, then approved; the announcement
@@ -107,9 +116,9 @@ def test_join_change_terminate_and_reorganise(page: Page, live_portal: str) -> N
                         "请写明需求变化的依据")
     approve(page, base, "zj_reviewer", "办公家具项目终止采购申请")
     as_user(page, base, "dl_clerk")
-    new_document(page, base, "终止公告", "办公家具项目终止公告", project=PROJECT)
+    draft_from_todo(page, "待编制终止公告")
     expect(page.locator("#main")).to_contain_text("采购需求发生重大变化，本项目不再征集。")
-    announce(page, base, "办公家具项目终止公告")
+    announce(page, base, TERMINATION)
     read_notice(page, base, f"项目终止：{NAME}")
     page.get_by_role("link", name="参与项目").first.click()
     expect(page.locator("tr", has_text=NAME)).to_contain_text("已终止")
@@ -124,5 +133,5 @@ def test_join_change_terminate_and_reorganise(page: Page, live_portal: str) -> N
     open_project(page)
     expect(page.get_by_text(re.compile("第 2 轮"))).to_be_visible()
     history = page.locator(".history")
-    for title in (SOLICITATION, "办公家具项目变更公告", "办公家具项目终止公告"):
+    for title in (SOLICITATION, CHANGE, TERMINATION):
         expect(history).to_contain_text(title)  # the earlier documents stay as history

@@ -135,7 +135,11 @@ def test_termination_notifies_the_suppliers_who_joined_and_no_one_else(
     request = draft(db, open_call, "termination_request", "终止采购申请")
     lifecycle.submit(db, user(db, "zj_clerk"), request, None)
     lifecycle.approve(db, user(db, "zj_reviewer"), request, None)
+    clerk = signed_in("zj_clerk")
+    link = f"/documents/new?kind=termination_announcement&amp;project={open_call.id}"
+    assert link in clerk.get("/todo").get_data(as_text=True)  # 待编制终止公告
     termination = draft(db, open_call, "termination_announcement", "终止公告")
+    assert "待编制终止公告" not in clerk.get("/todo").get_data(as_text=True)
     approve_and_seal(app, db, termination)
     lifecycle.publish(db, user(db, "zj_clerk"), termination, None)
     assert open_call.status is ProjectStatus.terminated
@@ -172,7 +176,15 @@ def test_a_change_notifies_and_hands_over_the_new_solicitation_once_sealed(
     # while the change is drafted, the last sealed solicitation is still what is handed over
     assert mfr.get(f"/participation/{open_call.id}/solicitation.pdf").data == first
     approve_and_seal(app, db, solicitation)
+    clerk = signed_in("zj_clerk")
+    todo = clerk.get("/todo").get_data(as_text=True)  # seed 000 §一 8.2: reached from 我的待办
+    link = f"/documents/new?kind=change_announcement&amp;project={open_call.id}"
+    assert "待编制变更公告" in todo and link in todo
+    form = clerk.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert '<option selected value="change_announcement">' in form
+    assert f'<option selected value="{open_call.id}">' in form
     change = draft(db, open_call, "change_announcement", "变更公告")
+    assert "待编制变更公告" not in clerk.get("/todo").get_data(as_text=True)
     approve_and_seal(app, db, change)
     lifecycle.publish(db, user(db, "zj_clerk"), change, None)
 
