@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_board import serious_violations
 from tests.browser.test_stage_one import (
     approve,
     as_user,
@@ -40,6 +41,7 @@ def read_notice(page: Page, base: str, subject: str) -> None:
     open_todo(page, subject)
     notice = page.locator(".notice-list li", has_text=subject)
     expect(notice).to_contain_text("未读")
+    assert serious_violations(page) == []
     notice.get_by_role("button", name="标为已读").click()
     expect(page.locator(".notice-list li", has_text=subject)).not_to_contain_text("未读")
 
@@ -75,6 +77,7 @@ def test_join_change_terminate_and_reorganise(page: Page, live_portal: str) -> N
     page.get_by_role("button", name="确认参与").click()
     expect(page.get_by_text("请输入有效的手机号码或固定电话")).to_be_visible()
     expect(page.get_by_label("电子邮箱")).to_have_value("sunwei@beifang.example.cn")
+    assert serious_violations(page) == []  # the form with its error
     page.get_by_label("联系电话").fill("0471-6601234")
     page.get_by_role("button", name="确认参与").click()
     expect(page.get_by_role("heading", name="已确认参与")).to_be_visible()
@@ -122,6 +125,7 @@ def test_join_change_terminate_and_reorganise(page: Page, live_portal: str) -> N
     read_notice(page, base, f"项目终止：{NAME}")
     page.get_by_role("link", name="参与项目").first.click()
     expect(page.locator("tr", has_text=NAME)).to_contain_text("已终止")
+    assert serious_violations(page) == []
 
     # 重新组织征集: the collector asks to return to the solicitation; reviewed; round 2
     as_user(page, base, "zj_clerk")
