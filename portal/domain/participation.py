@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.domain import audit, lifecycle, notices, sealing
@@ -110,7 +111,11 @@ def join(session: Session, actor: User, project: Project, contact: str, phone: s
     joining = Participation(project_id=project.id, supplier_org_id=actor.org_id,
                             user_id=actor.id, contact=contact, phone=phone, email=email)
     session.add(joining)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # a colleague confirmed at the same moment
+        session.rollback()
+        raise InvalidInput(_("本单位已参与该项目，可直接下载征集文件。")) from None
     audit.record(session, actor=actor, action="participation.joined",
                  subject_type="project", subject_id=project.id, before=None,
                  after=actor.org_id, detail={"participation": joining.id})

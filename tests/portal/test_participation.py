@@ -110,7 +110,7 @@ def test_bad_contact_details_are_refused_with_the_entries_kept(db, open_call,
 
 
 def test_joining_twice_outside_the_period_or_as_a_non_supplier_is_refused(
-        app, db, demo_keys, signed_in) -> None:
+        app, db, demo_keys, signed_in, monkeypatch) -> None:
     later = published_call(app, db, timedelta(days=2), timedelta(days=9))
     client = signed_in("gys_mfr")
     assert later.name not in client.get("/participation").get_data(as_text=True)
@@ -123,6 +123,12 @@ def test_joining_twice_outside_the_period_or_as_a_non_supplier_is_refused(
 
     with pytest.raises(InvalidInput, match="已参与"):
         participation.join(db, user(db, "gys_mfr"), later, "王工", "13800000000", "a@b.cn", now)
+    # two clerks confirming at once: the second finds the first's record only at the database
+    monkeypatch.setattr(participation, "of_org", lambda *_: None)
+    with pytest.raises(InvalidInput, match="已参与"):
+        participation.join(db, user(db, "gys_mfr"), later, "王工", "13800000000", "a@b.cn", now)
+    monkeypatch.undo()
+    assert len(db.scalars(select(Participation)).all()) == 1
     with pytest.raises(Forbidden):
         participation.join(db, user(db, "cg_clerk"), later, "李", "13800000000", "a@b.cn", now)
     assert signed_in("cg_clerk").get("/participation").status_code == 403
