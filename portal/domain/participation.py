@@ -132,12 +132,8 @@ def sealed_solicitation(session: Session, project: Project) -> Revision | None:
     if solicitation is None:
         return None
     needed = len(lifecycle.sealers(solicitation))
-    for revision in reversed(solicitation.revisions):
-        confirmed = [s for s in sealing.live_seals(revision, session)
-                     if s.status.value == "confirmed"]
-        if len(confirmed) == needed:
-            return revision
-    return None
+    return next((revision for revision in reversed(solicitation.revisions)
+                 if len(sealing.confirmed_seals(session, revision)) == needed), None)
 
 
 def hand_over(session: Session, actor: User, project: Project) -> str:

@@ -30,15 +30,16 @@ from portal.models import (
     User,
     utcnow,
 )
-from portal.models import seal as seal_records
+from portal.models.seal import live_seals
 
 IN_PROGRESS = {SealStatus.preparing, SealStatus.awaiting_key, SealStatus.finishing,
                SealStatus.applied}
 SEAL_TYPES = {"contract": "合同专用章", "framework_agreement": "合同专用章"}
 
 
-def live_seals(revision: Revision, db: Session) -> list[Seal]:
-    return seal_records.live_seals(db, revision.id)
+def confirmed_seals(db: Session, revision: Revision) -> list[Seal]:
+    """The seals submitted (提交) on ``revision``, in sealing order."""
+    return [s for s in live_seals(db, revision.id) if s.status is SealStatus.confirmed]
 
 
 def field_name(position: int, role: str) -> str:
@@ -50,7 +51,7 @@ def next_position(db: Session, doc: Document) -> int | None:
     sealers = lifecycle.sealers(doc)
     if doc.status is not DocumentStatus.approved or revision is None:
         return None
-    confirmed = [s for s in live_seals(revision, db) if s.status is SealStatus.confirmed]
+    confirmed = confirmed_seals(db, revision)
     return len(confirmed) if len(confirmed) < len(sealers) else None
 
 
@@ -58,12 +59,12 @@ def in_progress(db: Session, doc: Document) -> Seal | None:
     revision = doc.current_revision
     if revision is None:
         return None
-    return next((s for s in live_seals(revision, db) if s.status in IN_PROGRESS), None)
+    return next((s for s in live_seals(db, revision.id) if s.status in IN_PROGRESS), None)
 
 
 def current_pdf(db: Session, revision: Revision) -> str | None:
     """SHA-256 of the latest bytes: the last applied or confirmed seal's, else the rendering."""
-    done = [s for s in live_seals(revision, db)
+    done = [s for s in live_seals(db, revision.id)
             if s.status in (SealStatus.applied, SealStatus.confirmed)]
     return done[-1].output_sha256 if done else revision.pdf_sha256
 

@@ -20,6 +20,7 @@ from portal.domain import lifecycle, projects, sealing
 from portal.domain.errors import InvalidInput
 from portal.forms import NewDocumentForm, ReturnForm, UploadPdfForm, VersionForm
 from portal.models import Document, DocumentParty, Revision
+from portal.models.seal import live_seals
 from portal.policy import SIGNED_IN, access
 from portal.web import render, stored_file
 
@@ -155,7 +156,7 @@ def _show(doc: Document, status: int = 200, return_form: ReturnForm | None = Non
           **extra: Any) -> Any:
     session = db.session()
     revision = doc.current_revision
-    seals_here = sealing.live_seals(revision, session) if revision else []
+    seals_here = live_seals(session, revision.id) if revision else []
     current = sealing.current_pdf(session, revision) if revision else None
     checked = (verification.verify(session, storage.read(current, ".pdf"))
                if revision and seals_here and current and current != revision.pdf_sha256

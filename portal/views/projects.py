@@ -11,9 +11,10 @@ from werkzeug.exceptions import NotFound
 from wtforms import SelectChoice
 
 from portal import db
-from portal.domain import lifecycle, projects, sealing
+from portal.domain import lifecycle, projects
 from portal.forms import IssueForm, LeadForm, VersionForm
 from portal.models import Document, Organisation, OrgKind, Project, User
+from portal.models.seal import live_seals
 from portal.policy import SIGNED_IN, access
 from portal.web import render
 
@@ -106,7 +107,7 @@ def show(project_id: int) -> Any:
     docs = session.scalars(select(Document).where(or_(
         Document.project_id == project.id, Document.id == project.initiation_id))
         .order_by(Document.created_at)).all()
-    seals = {d.id: sealing.live_seals(d.current_revision, session) if d.current_revision else []
+    seals = {d.id: live_seals(session, d.current_revision.id) if d.current_revision else []
              for d in docs}
     return render("projects/show.html", project=project, docs=docs, seals=seals,
                   data=projects.project_data(project),
