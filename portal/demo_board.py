@@ -23,6 +23,7 @@ from portal.models import (
     Position,
     Project,
     User,
+    beijing_now,
 )
 
 
@@ -443,9 +444,9 @@ def seed_board(db: Session) -> int:
 
 def open_call_project() -> DemoProject:
     """The call open on the day the demo is seeded (Beijing time), from yesterday."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
-    yesterday = (datetime.now(UTC) + timedelta(hours=8) - timedelta(days=1)).date().isoformat()
+    yesterday = (beijing_now() - timedelta(days=1)).date().isoformat()
     return DemoProject(
         "nmg_centre", "NMGZC-KJ-2027-0020", "内蒙古自治区2027年度办公家具框架协议采购项目",
         "goods", "内蒙古自治区", 12, "4800000.00", (

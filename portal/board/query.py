@@ -16,16 +16,10 @@ from sqlalchemy import ColumnElement, and_, or_, select, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.board import BOARD_LABELS, CATEGORY_LABELS, search
-from portal.models import Announcement
+from portal.models import BEIJING, Announcement
 
 PAGE_SIZE = 20
-BEIJING = timedelta(hours=8)
 _STAMP = "%Y%m%d%H%M%S%f"
-
-
-def beijing(value: datetime) -> datetime:
-    """Stored times are naive UTC; the board shows China Standard Time."""
-    return value + BEIJING
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal.domain import audit, lifecycle, notices, sealing
+from portal.domain import audit, lifecycle, notices, projects, sealing
 from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
+from portal.domain.project_changes import CHANGE, TERMINATION
+from portal.domain.projects import ANNOUNCEMENT
 from portal.models import (
     Document,
     DocumentStatus,
@@ -30,14 +32,6 @@ from portal.models import (
     User,
     utcnow,
 )
-
-ANNOUNCEMENT = "collection_announcement"
-BEIJING = timedelta(hours=8)
-
-
-def beijing_now() -> datetime:
-    """Announcement times are written in Beijing time, without a zone."""
-    return utcnow() + BEIJING
 
 
 @dataclass(frozen=True)
@@ -126,8 +120,6 @@ def join(session: Session, actor: User, project: Project, contact: str, phone: s
 def sealed_solicitation(session: Session, project: Project) -> Revision | None:
     """The solicitation as last sealed by all its sealers; a change in progress does not count
     until its new revision is sealed."""
-    from portal.domain import projects
-
     solicitation = projects.solicitation_of(session, project)
     if solicitation is None:
         return None
@@ -168,10 +160,10 @@ def _notify(subject: str, body: str) -> Callable[[Session, User, Document], None
     return action
 
 
-lifecycle.register_on_published("termination_announcement", _notify(
+lifecycle.register_on_published(TERMINATION, _notify(
     "项目终止：%(name)s", "贵单位已获取征集文件的项目“%(name)s”（%(number)s）已终止采购，"
     "详见终止公告。"))
-lifecycle.register_on_published("change_announcement", _notify(
+lifecycle.register_on_published(CHANGE, _notify(
     "项目变更：%(name)s", "贵单位已获取征集文件的项目“%(name)s”（%(number)s）发布了变更公告，"
     "请查看更正事项并重新下载征集文件。"))
 

@@ -2,7 +2,7 @@
 
 from portal.models.announcement import Announcement, AnnouncementProcess
 from portal.models.audit import AuditEvent, AuditHead
-from portal.models.base import Base, utcnow
+from portal.models.base import BEIJING, Base, beijing, beijing_now, utcnow
 from portal.models.credential import Credential, CredentialStatus, HolderType
 from portal.models.document import (
     Decision,
@@ -44,7 +44,10 @@ __all__ = [
     "Revision",
     "AuditEvent",
     "AuditHead",
+    "BEIJING",
     "Base",
+    "beijing",
+    "beijing_now",
     "CollectorType",
     "OrgKind",
     "Organisation",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -23,3 +23,16 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """Naive UTC, the form both SQLite and PostgreSQL store without surprises."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+#: China Standard Time, in which people read times and documents write them (without a zone).
+BEIJING = timedelta(hours=8)
+
+
+def beijing(value: datetime) -> datetime:
+    """A stored (naive UTC) time as China Standard Time."""
+    return value + BEIJING
+
+
+def beijing_now() -> datetime:
+    return beijing(utcnow())

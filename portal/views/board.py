@@ -13,12 +13,12 @@ from werkzeug.exceptions import NotFound
 from portal import db, storage, verification
 from portal.board import feeds, http, ocds, presenting, processes, query
 from portal.board.presenting import board_context, pdf_sha256, verification_epoch
-from portal.models import Announcement
+from portal.models import Announcement, beijing
 from portal.policy import PUBLIC, access
 from portal.web import render
 
 bp = Blueprint("board", __name__)
-bp.add_app_template_filter(query.beijing, "beijing")
+bp.add_app_template_filter(beijing, "beijing")
 bp.add_app_template_global(presenting.board_label, "board_label")
 bp.add_app_template_global(presenting.category_label, "category_label")
 FEED_SIZE = 50

@@ -13,7 +13,7 @@ from portal import db
 from portal.domain import participation
 from portal.domain.errors import InvalidInput, TransitionNotAllowed
 from portal.forms import JoinForm
-from portal.models import OrgKind, Project
+from portal.models import OrgKind, Project, beijing_now
 from portal.policy import Access, access
 from portal.web import render, stored_file
 
@@ -27,7 +27,7 @@ def index() -> Any:
     session = db.session()
     joined = participation.joined(session, current_user)
     taken = {p.project_id for p in joined}
-    openings = [o for o in participation.openings(session, participation.beijing_now())
+    openings = [o for o in participation.openings(session, beijing_now())
                 if o.project.id not in taken]
     return render("participation/index.html", openings=openings, joined=joined,
                   may_join=participation.may_join(current_user))
@@ -65,7 +65,7 @@ def join(project_id: int) -> Any:
         return _join_page(project, form, 400)
     try:
         participation.join(db.session(), current_user, project, form.contact.data,
-                           form.phone.data, form.email.data, participation.beijing_now())
+                           form.phone.data, form.email.data, beijing_now())
     except (InvalidInput, TransitionNotAllowed) as refused:
         return _join_page(project, form, refused.status_code, refused.message)
     flash(_("已确认参与“%(name)s”，请下载征集文件。", name=project.name))

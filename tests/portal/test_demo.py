@@ -10,7 +10,14 @@ from documents.kind import BOARD_CATEGORIES
 from portal import storage, verification
 from portal.demo_board import seed_board
 from portal.domain import lifecycle, participation, sealing
-from portal.models import Announcement, AuditEvent, DocumentStatus, Organisation, Project
+from portal.models import (
+    Announcement,
+    AuditEvent,
+    DocumentStatus,
+    Organisation,
+    Project,
+    beijing_now,
+)
 
 pytestmark = pytest.mark.db
 
@@ -44,7 +51,7 @@ def test_seed_board_publishes_every_kind_with_valid_seals_and_only_once(
     call = next(a for a in rows if a.project_number == "NMGZC-KJ-2027-0020")
     assert lifecycle.sealers(call.document) == ("collector", "agency")
     opening = participation.opening_of(db, db.get(Project, call.document.project_id))
-    assert opening is not None and opening.is_open(participation.beijing_now())
+    assert opening is not None and opening.is_open(beijing_now())
     assert participation.sealed_solicitation(db, opening.project) is not None
 
     assert seed_board(db) == 0

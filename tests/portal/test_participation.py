@@ -11,7 +11,15 @@ from sqlalchemy import select
 import documents
 from portal import storage
 from portal.domain import lifecycle, participation, projects, sealing
-from portal.models import AuditEvent, Notice, Participation, Project, ProjectStatus, User
+from portal.models import (
+    AuditEvent,
+    Notice,
+    Participation,
+    Project,
+    ProjectStatus,
+    User,
+    beijing_now,
+)
 from tests.helpers import csrf_token, project_with_approved_plan, seal_as, work
 
 pytestmark = pytest.mark.db
@@ -41,7 +49,7 @@ def published_call(app: Any, db: Any, starts_in: timedelta, lasts: timedelta) ->
     announcement published with an obtaining period from now + ``starts_in``."""
     project = project_with_approved_plan(db)
     approve_and_seal(app, db, draft(db, project, "solicitation", "征集文件"))
-    now = participation.beijing_now()
+    now = beijing_now()
     starts, deadline = now + starts_in, (now + timedelta(days=30)).strftime("%Y-%m-%dT09:30")
     announcement = draft(db, project, "collection_announcement", "征集公告",
                          publication_date=now.date().isoformat(),
@@ -117,7 +125,7 @@ def test_joining_twice_outside_the_period_or_as_a_non_supplier_is_refused(
     refused = join(client, later)
     assert refused.status_code == 409 and "不在征集文件获取时间内" in refused.get_data(as_text=True)
 
-    now = participation.beijing_now() + timedelta(days=3)
+    now = beijing_now() + timedelta(days=3)
     participation.join(db, user(db, "gys_mfr"), later, "王工", "13800000000", "a@b.cn", now)
     from portal.domain.errors import Forbidden, InvalidInput
 
