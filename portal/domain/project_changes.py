@@ -140,6 +140,7 @@ def _reorganise(session: Session, actor: User, doc: Document) -> None:
                  detail={"round": project.round, "return_step": project.restart_step,
                          "lots": [lot["number"] for lot in revision.data["lots"]]})
 
+
 def corrections(session: Session, project: Project) -> list[dict[str, str]]:
     """更正事项 generated from the difference between the solicitation's last two revisions:
     one row per changed field, labelled as the wizard labels it, old → new."""
@@ -170,6 +171,7 @@ def _change_prefill(session: Session, project: Project) -> dict[str, Any]:
     if rows:
         data["corrections"] = rows
     return data
+
 
 def _termination_prefill(session: Session, project: Project) -> dict[str, Any]:
     request = approved_termination_request(session, project)
