@@ -65,9 +65,7 @@ def sample() -> dict[str, Any]:
         "new_submission_deadline": "2026-12-21T09:30",
         "other_matters": "<p>已获取征集文件的供应商请登录系统下载更正后的征集文件，"
         "其他内容不变。</p>",
-        "collector": s.contact(s.COLLECTOR),
-        "agency": s.contact(s.AGENCY),
-        "project_contact": {"name": s.AGENCY["contact"], "phone": s.AGENCY["phone"]},
+        **s.announcement_contacts(),
     }
 
 

@@ -102,9 +102,7 @@ def sample() -> dict[str, Any]:
         "publication_date": "2026-11-21",
         "announcement_days": 5,
         "separate_agreement": False,
-        "collector": s.contact(s.COLLECTOR),
-        "agency": s.contact(s.AGENCY),
-        "project_contact": {"name": s.AGENCY["contact"], "phone": s.AGENCY["phone"]},
+        **s.announcement_contacts(),
         "other_matters": "<p>本项目为框架协议采购项目，征集人不承诺采购数量。"
         "供应商须办理CA数字证书并完成平台注册。</p>",
     }

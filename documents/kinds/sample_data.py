@@ -106,3 +106,9 @@ def lots() -> list[dict[str, Any]]:
 
 def contact(org: dict[str, str]) -> dict[str, str]:
     return {key: org[key] for key in ("name", "address", "contact", "phone")}
+
+
+def announcement_contacts() -> dict[str, dict[str, str]]:
+    """The contact blocks closing an announcement: collector, agency, the agency's handler."""
+    return {"collector": contact(COLLECTOR), "agency": contact(AGENCY),
+            "project_contact": {"name": AGENCY["contact"], "phone": AGENCY["phone"]}}

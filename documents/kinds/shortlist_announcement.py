@@ -108,9 +108,7 @@ def sample() -> dict[str, Any]:
         "panel": [{"name": name, "role": role} for name, _, role in s.EXPERTS],
         "announcement_date": "2026-12-17",
         "other_matters": "<p>入围供应商应在入围结果公告发布之日起30日内签订框架协议。</p>",
-        "collector": s.contact(s.COLLECTOR),
-        "agency": s.contact(s.AGENCY),
-        "project_contact": {"name": s.AGENCY["contact"], "phone": s.AGENCY["phone"]},
+        **s.announcement_contacts(),
     }
 
 

@@ -33,9 +33,7 @@ def sample() -> dict[str, Any]:
         "other_matters": "<p>已获取征集文件的供应商将通过系统消息另行通知；"
         "本项目第01、02包继续进行。</p>",
         "announcement_date": "2026-12-02",
-        "collector": s.contact(s.COLLECTOR),
-        "agency": s.contact(s.AGENCY),
-        "project_contact": {"name": s.AGENCY["contact"], "phone": s.AGENCY["phone"]},
+        **s.announcement_contacts(),
     }
 
 
