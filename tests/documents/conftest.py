@@ -28,6 +28,14 @@ def pdf_text(path: Path, *, raw: bool = True) -> str:
     return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
+def _written(folder: Path, rendered: dict[str, RenderedFile], suffix: str) -> dict[str, Path]:
+    """Each kind's file written to ``folder`` as ``<code><suffix>``, for the external readers."""
+    paths = {code: folder / f"{code}{suffix}" for code in rendered}
+    for code, file in rendered.items():
+        paths[code].write_bytes(file.content)
+    return paths
+
+
 @pytest.fixture(scope="session")
 def samples() -> dict[str, dict[str, Any]]:
     return {kind.code: kind.sample() for kind in all_kinds()}
@@ -41,12 +49,7 @@ def rendered_pdfs(samples: dict[str, dict[str, Any]]) -> dict[str, RenderedFile]
 @pytest.fixture(scope="session")
 def pdf_files(tmp_path_factory: pytest.TempPathFactory, rendered_pdfs: dict[str, RenderedFile]
               ) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("pdf")
-    paths = {}
-    for code, rendered in rendered_pdfs.items():
-        paths[code] = folder / f"{code}.pdf"
-        paths[code].write_bytes(rendered.content)
-    return paths
+    return _written(tmp_path_factory.mktemp("pdf"), rendered_pdfs, ".pdf")
 
 
 @pytest.fixture(scope="session")
@@ -62,12 +65,7 @@ def rendered_docx(samples: dict[str, dict[str, Any]]) -> dict[str, RenderedFile]
 @pytest.fixture(scope="session")
 def docx_files(tmp_path_factory: pytest.TempPathFactory, rendered_docx: dict[str, RenderedFile]
                ) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("docx")
-    paths = {}
-    for code, rendered in rendered_docx.items():
-        paths[code] = folder / f"{code}.docx"
-        paths[code].write_bytes(rendered.content)
-    return paths
+    return _written(tmp_path_factory.mktemp("docx"), rendered_docx, ".docx")
 
 
 @pytest.fixture(scope="session")
