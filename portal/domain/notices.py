@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.domain import audit
@@ -32,11 +32,6 @@ def send(session: Session, org_ids: Iterable[int], subject: str, body: str,
 def for_org(session: Session, user: User) -> list[Notice]:
     return list(session.scalars(select(Notice).where(Notice.org_id == user.org_id)
                                 .order_by(Notice.id.desc())))
-
-
-def unread_count(session: Session, user: User) -> int:
-    return session.scalar(select(func.count(Notice.id)).where(
-        Notice.org_id == user.org_id, Notice.read_at.is_(None))) or 0
 
 
 def mark_read(session: Session, user: User, notice: Notice) -> None:
