@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from codes.uscc import CHARSET as ALPHABET
+from codes.uscc import check_digit
 from documents.formatting import cn_date
-from documents.uscc import ALPHABET, check_digit
 
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
