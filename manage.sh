@@ -120,7 +120,7 @@ case "$command" in
     install --test
     log "lint (ruff) and types (mypy)"
     "$VENV/bin/ruff" check .
-    "$VENV/bin/mypy" documents seals jobs portal
+    "$VENV/bin/mypy" codes documents seals jobs portal
     log "whole suite on SQLite"
     "$VENV/bin/pytest" -p no:cacheprovider "$@"
     log "database tests again on PostgreSQL"
