@@ -14,6 +14,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
+    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -195,3 +196,15 @@ class JoinForm(FlaskForm):
     email = EmailField(_l("电子邮箱"), filters=[_strip], validators=[
         DataRequired(_l("请填写电子邮箱")), Length(max=120, message=_l("电子邮箱过长")),
         Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("请输入有效的电子邮箱"))])
+
+
+class CalendarYearForm(FlaskForm):
+    """One year's 节假日安排 as the State Council's notice gives it."""
+
+    year = IntegerField(_l("年份"), validators=[InputRequired(_l("请填写年份"))])
+    source = StringField(_l("依据（通知名称、发布日期）"), filters=[_strip],
+                         validators=[Length(max=300)])
+    holidays = TextAreaField(
+        _l("放假日期"), description=_l("每个日期之间用空格、逗号或换行分隔；连续的日期可写作 "
+                                   "2027-02-06~2027-02-12"))
+    workdays = TextAreaField(_l("调休上班日期（周六、周日）"))

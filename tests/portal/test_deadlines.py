@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 import documents
 from documents.kinds import sample_data as s
-from portal.domain import deadlines, lifecycle
+from portal.domain import lifecycle, workdays
 from portal.models import DocumentStatus, User
 from tests.helpers import project_with_approved_plan
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.db
 
 def test_the_calendar_knows_holidays_and_make_up_working_days(app) -> None:
     with app.app_context():
-        cal = deadlines.calendar()
+        cal = workdays.calendar()
     assert cal.is_working_day(date(2026, 2, 14))  # a Saturday worked for the Spring Festival
     assert not cal.is_working_day(date(2026, 2, 16))  # a Monday of the Spring Festival
     assert not cal.is_working_day(date(2026, 11, 21))  # an ordinary Saturday
