@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, has_request_context, session
 from flask_login import AnonymousUserMixin
 
-from portal import db, errors, policy, presenters, templating
+from portal import db, errors, params, policy, presenters, templating
 from portal.config import ROOT, Config, load_config
 from portal.extensions import babel, csrf, htmx, limiter, login_manager
 
@@ -36,6 +36,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     app.config.from_object(cfg)
     app.config.update(overrides)
 
+    params.init_app(app)  # bounded URL converters, before any route is added
     db.init_app(app)
     templating.init_app(app)
     presenters.init_app(app)

@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
 import documents
-from portal import db, storage, uploads, verification
+from portal import db, params, storage, uploads, verification
 from portal.domain import lifecycle, projects, sealing
 from portal.domain.errors import InvalidInput
 from portal.forms import NewDocumentForm, ReturnForm, UploadPdfForm, VersionForm
@@ -55,7 +55,7 @@ def index() -> Any:
 def new() -> Any:
     form = NewDocumentForm.for_user(current_user, db.session())
     if request.method == "GET":
-        form.preselect(request.args.get("kind"), request.args.get("project", type=int))
+        form.preselect(request.args.get("kind"), params.optional_id(request.args.get("project")))
     if not form.validate_on_submit():
         return render("drafting/new.html", 400 if request.method == "POST" else 200, form=form)
     kind = documents.get_kind(form.kind.data)

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, request
 from sqlalchemy import select
 
-from portal import db
+from portal import db, params
 from portal.domain.audit import verify_chain
 from portal.models import AuditEvent, OrgKind, Position
 from portal.policy import access
@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 @bp.get("/audit")
 @access(roles=[OrgKind.regulator], positions=[Position.reviewer])
 def audit_trail() -> Any:
-    before = request.args.get("before", type=int)
+    before = params.optional_id(request.args.get("before"))
     query = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(PAGE_SIZE)
     if before:
         query = query.where(AuditEvent.seq < before)
