@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, has_request_context, session
 from flask_login import AnonymousUserMixin
 
-from portal import db, errors, params, policy, presenters, templating
+from portal import db, errors, params, policy, presenters, sessions, templating
 from portal.config import ROOT, Config, load_config
 from portal.extensions import babel, csrf, htmx, limiter, login_manager
 
@@ -54,11 +54,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     login_manager.session_protection = "strong"
     login_manager.anonymous_user = Anonymous
 
-    @login_manager.user_loader
-    def _load_user(user_id: str) -> Any:
-        from portal.models import User
-
-        return db.session().get(User, int(user_id))
+    login_manager.user_loader(sessions.load_user)
 
     import portal.domain.deadlines  # noqa: F401  (registers time limits on the lifecycle)
     import portal.domain.document_todo  # noqa: F401  (registers the lifecycle's to-do source)
@@ -86,6 +82,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
                       notices.bp):
         app.register_blueprint(blueprint)
 
+    sessions.init_app(app)  # the origin check comes before the access rules
     policy.init_app(app)
     errors.init_app(app)
     policy.check_all_endpoints_declared(app)
