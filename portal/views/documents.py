@@ -116,7 +116,7 @@ def upload(document_id: int) -> Any:
     form = UploadPdfForm()
     if form.validate_on_submit():
         try:
-            content = uploads.checked_pdf(form.pdf.data)
+            content = uploads.sealable_pdf(form.pdf.data)
         except InvalidInput as refused:
             form.pdf.errors = [refused.message]
         else:
