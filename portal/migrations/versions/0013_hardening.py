@@ -3,16 +3,16 @@ PIN attempt counters of each credential (wrong PINs lock it for a while)
 
 Plain ADD COLUMN with server defaults, no batch: no table is recreated.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
