@@ -83,6 +83,8 @@ class Config:
 
             self.DEADLINE_RULES_BY_REGION = json.loads(
                 os.environ["KUANGCAI_DEADLINE_RULES_BY_REGION"])
+        origins = os.environ.get("KUANGCAI_TRUSTED_ORIGINS", "")
+        self.TRUSTED_ORIGINS = tuple(o.strip().lower() for o in origins.split(",") if o.strip())
         roots = os.environ.get("KUANGCAI_TRUSTED_ROOTS", "")
         self.TRUSTED_ROOTS = [path for path in roots.split(os.pathsep) if path]
 

@@ -86,3 +86,13 @@ def test_state_changing_requests_from_another_site_are_refused(signed_in, header
     response = client.post("/logout", data={"csrf_token": token}, headers={header: value})
     assert (response.status_code == 302) is allowed
     assert (client.get("/todo").status_code == 302) is allowed  # signed out only if allowed
+
+
+def test_a_proxy_name_can_be_trusted_as_an_origin(demo, make_app) -> None:
+    behind_proxy = make_app(TRUSTED_ORIGINS=("portal.example.gov.cn",))
+    client = behind_proxy.test_client()
+    assert sign_in(client, "zj_clerk").status_code == 302
+    token = csrf_token(client.get("/todo").get_data(as_text=True))
+    response = client.post("/logout", data={"csrf_token": token},
+                           headers={"Origin": "https://portal.example.gov.cn"})
+    assert response.status_code == 302 and client.get("/todo").status_code == 302
