@@ -151,6 +151,26 @@ def rewrap_p12(p12: bytes, pin: str, kdf_rounds: int) -> bytes:
                             "auth_safe": wrapped["auth_safe"]}).dump()
 
 
+def kdf_rounds_of(p12: bytes) -> int:
+    """The PBKDF2 rounds protecting the private key in ``p12``, 0 when it has a MAC (whose
+    cheap derivation bounds the cost of a guess) or when it cannot be told."""
+    try:
+        pfx = asn1_pkcs12.Pfx.load(p12)
+        if pfx["mac_data"].native is not None:
+            return 0
+        rounds = [
+            bag["bag_value"]["encryption_algorithm"]["parameters"]["key_derivation_func"][
+                "parameters"]["iteration_count"].native
+            for info in asn1_pkcs12.AuthenticatedSafe.load(pfx["auth_safe"]["content"].native)
+            if info["content_type"].native == "data"
+            for bag in asn1_pkcs12.SafeContents.load(info["content"].native)
+            if bag["bag_id"].native == "pkcs8_shrouded_key_bag"
+        ]
+    except (ValueError, TypeError, KeyError):
+        return 0
+    return min(rounds) if rounds else 0
+
+
 def unlock(p12: bytes, pin: str) -> UnlockedKey:
     """Open a PKCS#12 file with the holder's PIN; WrongPin (证书密码错误) if it does not fit."""
     try:

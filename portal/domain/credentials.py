@@ -240,10 +240,14 @@ def record_wrong_pin(db: Session, actor: User, credential: Credential,
     return _lock_message(_beijing(credential), minutes)
 
 
-def record_right_pin(credential: Credential) -> None:
-    """The right PIN clears the count and the lock history (the caller commits)."""
+def record_right_pin(credential: Credential, pin: str) -> None:
+    """The right PIN clears the count and the lock history, and brings a file bound before
+    the current key-derivation cost up to it (the caller commits)."""
     credential.pin_failures, credential.pin_lockouts = 0, 0
     credential.pin_locked_until = None
+    if seals.kdf_rounds_of(credential.p12_encrypted) < int(
+            current_app.config["PKCS12_KDF_ROUNDS"]):
+        credential.p12_encrypted = _rewrapped(credential.p12_encrypted, pin)
 
 
 def _beijing(credential: Credential) -> str:

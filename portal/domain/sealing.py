@@ -180,7 +180,7 @@ def sign_with_pin(db: Session, actor: User, seal: Seal, pin: str) -> None:
         raise InvalidInput(credentials.record_wrong_pin(db, actor, credential, attempt)) from None
     except seals.SealsError as refusal:
         raise InvalidInput(str(refusal)) from None
-    credentials.record_right_pin(credential)
+    credentials.record_right_pin(credential, pin)
     try:
         seals.check_certificate(key.certificate, chain=key.chain or authority.chain(),
                                 trust_roots=authority.trust_roots(), crls=authority.crls())

@@ -131,3 +131,21 @@ def test_the_stored_pkcs12_is_rewrapped_at_our_key_derivation_cost(db, awaiting_
         .native == 2048  # TestConfig's PKCS12_KDF_ROUNDS
     with pytest.raises(ValueError):
         pkcs12.load_key_and_certificates(stored, b"000000")
+
+
+def test_a_file_bound_before_is_brought_up_to_cost_at_the_next_right_pin(db, awaiting_key):
+    from cryptography.hazmat.primitives.serialization import BestAvailableEncryption
+
+    import seals
+
+    credential = awaiting_key.credential
+    key, certificate, chain = pkcs12.load_key_and_certificates(credential.p12_encrypted,
+                                                              DEMO_PIN.encode())
+    credential.p12_encrypted = pkcs12.serialize_key_and_certificates(
+        b"old", key, certificate, chain, BestAvailableEncryption(DEMO_PIN.encode()))
+    db.commit()
+    assert seals.kdf_rounds_of(credential.p12_encrypted) == 0  # a MAC: the cheap test
+    sealing.sign_with_pin(db, user(db, "gys_mfr"), awaiting_key, DEMO_PIN)
+    db.expire_all()
+    assert seals.kdf_rounds_of(credential.p12_encrypted) == 2048
+    assert seals.unlock(credential.p12_encrypted, DEMO_PIN).certificate == certificate
