@@ -83,8 +83,10 @@ def step(document_id: int, slug: str) -> Any:
     _check_row_buttons(wizard_step, request.form)
     posted = _without_removed_row(request.form)
     result = lifecycle.save_step(db.session(), current_user, doc, _version(), slug, posted)
-    if "autosave" in request.form and not result.refused:
+    if "autosave" in request.form:
         # Only the new version and a note go back; the preview reloads on the event.
+        if result.refused:
+            return render_template("drafting/_autosaved.html", doc=doc, refused=True), 400
         return render_template("drafting/_autosaved.html", doc=doc), {"HX-Trigger": "draft-saved"}
     rows = documents.row_list(result.form, request.form.get("add_row", ""))
     if rows is not None:

@@ -88,3 +88,12 @@ def test_rich_text_is_stored_sanitised(db, survey) -> None:
     assert response.status_code == 200
     _version, data = _draft(db, doc_id)
     assert data["survey_summary"] == "<p>调查完成</p>"
+
+
+def test_an_autosave_beyond_a_limit_says_it_did_not_save(db, survey) -> None:
+    client, doc_id, url = survey
+    before = _draft(db, doc_id)
+    response = _post(client, url, autosave="1", survey_summary="长" * 40_000)
+    assert response.status_code == 400
+    assert "未自动保存" in response.get_data(as_text=True)
+    assert _draft(db, doc_id) == before
