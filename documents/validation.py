@@ -7,11 +7,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
-from wtforms import Form
+from wtforms import FieldList, Form
 
 from documents.catalogue import get_kind
 from documents.errors import ValidationFailed
-from documents.formdata import field_names, flatten, form_errors, freeze, to_jsonable
+from documents.fields import MaxLength
+from documents.formdata import (
+    field_names,
+    flatten,
+    form_errors,
+    freeze,
+    iter_leaves,
+    to_jsonable,
+)
 from documents.kind import Kind
 
 
@@ -39,6 +47,7 @@ class StepResult:
     form: Form
     data: dict[str, Any]
     errors: dict[str, list[str]] = field(default_factory=dict)
+    refused: bool = False  # nothing was kept: a value beyond what its field may hold
 
     @property
     def ok(self) -> bool:
@@ -138,3 +147,57 @@ def _blank_missing(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_blank_missing(item) for item in value]
     return "" if value is None else value
+
+
+# What a draft may hold at all, valid or not: a value over its field's limit is refused, never
+# stored (a step keeps what was typed, so the limit must hold before saving, not only at submit).
+MAX_VALUE = 30_000  # the longest field any kind declares (rich text)
+MAX_VALUES = 3_000  # values in one step's post
+
+
+def _limit(field: Any) -> int:
+    return next((v.limit for v in field.validators if isinstance(v, MaxLength)), MAX_VALUE)
+
+
+def _is_rich(field: Any) -> bool:
+    return bool((field.render_kw or {}).get("data-rich-text"))
+
+
+def refused_values(form: Form, formdata: MultiDict[str, str]) -> dict[str, list[str]]:
+    """Errors for posted values that must not be stored: longer than their field allows (rich
+    text measured once sanitised, with room for markup), or too many values altogether.
+    ``form`` is the step's form bound to ``formdata``."""
+    pairs = list(formdata.items(multi=True))
+    if len(pairs) > MAX_VALUES:
+        return {"": [f"提交的内容过多（超过{MAX_VALUES}项），未保存"]}
+    leaves = {f.name: f for f in iter_leaves(form) if not isinstance(f, FieldList)}
+    errors: dict[str, list[str]] = {}
+    for key, value in pairs:
+        field = leaves.get(key)
+        limit, rich, label, measured = MAX_VALUE, False, key, value.strip()
+        if field is not None:
+            limit, rich, label = _limit(field), _is_rich(field), field.label.text
+            if rich and isinstance(field.data, str):
+                measured = field.data
+        if len(measured) > limit or len(value) > (4 * limit if rich else MAX_VALUE):
+            errors.setdefault(key, []).append(f"{label}不能超过{limit}个字，本次填写未保存")
+    return errors
+
+
+def sanitised_values(form: Form) -> dict[str, str]:
+    """The stored form of each rich-text value in ``form`` (bound): already sanitised, so a
+    draft never holds a script, not even before submission."""
+    return {f.name: f.data for f in iter_leaves(form)
+            if not isinstance(f, FieldList) and _is_rich(f) and isinstance(f.data, str)}
+
+
+def row_list(form: Form, name: str) -> FieldList | None:
+    """The list of rows (a FieldList, nested or not) called ``name`` in ``form``, if any."""
+    return next((f for f in iter_leaves(form) if isinstance(f, FieldList) and f.name == name),
+                None)
+
+
+def is_row(form: Form, name: str) -> bool:
+    """Whether ``name`` is one row (an entry) of a row list in ``form``."""
+    return any(entry.name == name for f in iter_leaves(form) if isinstance(f, FieldList)
+               for entry in f.entries)

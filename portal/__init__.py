@@ -26,7 +26,7 @@ def _select_locale() -> str:
 def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     from flask import Flask
 
-    from portal import db, errors, policy, presenters, templating
+    from portal import db, errors, params, policy, presenters, sessions, templating
     from portal.config import ROOT, load_config
     from portal.extensions import Anonymous, babel, csrf, htmx, limiter, login_manager
 
@@ -39,6 +39,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     app.config.from_object(cfg)
     app.config.update(overrides)
 
+    params.init_app(app)  # bounded URL converters, before any route is added
     db.init_app(app)
     templating.init_app(app)
     presenters.init_app(app)
@@ -56,11 +57,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     login_manager.session_protection = "strong"
     login_manager.anonymous_user = Anonymous
 
-    @login_manager.user_loader
-    def _load_user(user_id: str) -> Any:
-        from portal.models import User
-
-        return db.session().get(User, int(user_id))
+    login_manager.user_loader(sessions.load_user)
 
     import portal.domain.deadlines  # noqa: F401  (registers time limits on the lifecycle)
     import portal.domain.document_todo  # noqa: F401  (registers the lifecycle's to-do source)
@@ -88,6 +85,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
                       notices.bp):
         app.register_blueprint(blueprint)
 
+    sessions.init_app(app)  # the origin check comes before the access rules
     policy.init_app(app)
     errors.init_app(app)
     policy.check_all_endpoints_declared(app)

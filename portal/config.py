@@ -53,6 +53,15 @@ class Config:
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # Seal PINs: this many wrong in a row lock the credential for PIN_LOCK_MINUTES, doubling
+    # with each lock that follows without a right PIN in between, up to PIN_LOCK_MAX_MINUTES.
+    PIN_MAX_FAILURES = 5
+    PIN_LOCK_MINUTES = 15
+    PIN_LOCK_MAX_MINUTES = 24 * 60
+    # PBKDF2 iterations of a bound PKCS#12 (benchmarks/pin_guessing.py measures the effect).
+    PKCS12_KDF_ROUNDS = 1_000_000
+    # Extra host[:port] values accepted in Origin/Referer (a proxy's public name, say).
+    TRUSTED_ORIGINS: tuple[str, ...] = ()
     WORKER_HEARTBEAT_SECONDS = 90
     # Time limits of documents.md (days unless named working days); a province may differ.
     DEADLINE_RULES = {"collection_min_days": 20, "obtain_min_working_days": 5,
@@ -74,6 +83,8 @@ class Config:
 
             self.DEADLINE_RULES_BY_REGION = json.loads(
                 os.environ["KUANGCAI_DEADLINE_RULES_BY_REGION"])
+        origins = os.environ.get("KUANGCAI_TRUSTED_ORIGINS", "")
+        self.TRUSTED_ORIGINS = tuple(o.strip().lower() for o in origins.split(",") if o.strip())
         roots = os.environ.get("KUANGCAI_TRUSTED_ROOTS", "")
         self.TRUSTED_ROOTS = [path for path in roots.split(os.pathsep) if path]
 
@@ -100,6 +111,7 @@ class TestConfig(Config):
     # Cheap hashes keep the suite fast; production keeps the defaults above.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
+    PKCS12_KDF_ROUNDS = 2048
 
 
 CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "test": TestConfig}

@@ -22,7 +22,7 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Regexp
 
 import documents
 from portal.domain import projects
@@ -36,6 +36,20 @@ class LoginForm(FlaskForm):
     )
     password = PasswordField(
         _l("密码"), validators=[DataRequired(_l("请输入密码")), Length(max=256)]
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("当前密码"), validators=[DataRequired(_l("请输入当前密码")), Length(max=256)]
+    )
+    new = PasswordField(
+        _l("新密码"), validators=[DataRequired(_l("请输入新密码")), Length(min=8, max=256)]
+    )
+    confirm = PasswordField(
+        _l("再次输入新密码"),
+        validators=[DataRequired(_l("请再次输入新密码")),
+                    EqualTo("new", _l("两次输入的新密码不一致"))],
     )
 
 

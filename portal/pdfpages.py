@@ -1,4 +1,9 @@
-"""Pages of a PDF as images for the stamping wizard, and their sizes in points (poppler)."""
+"""Pages of a PDF as images for the stamping wizard, and their sizes in points (poppler).
+
+poppler runs as a child process under a wall-clock timeout and CPU-time and memory limits, so
+a hostile page (huge, or a bomb of compressed content) costs a bounded amount and ends in a
+readable refusal instead of an error page.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,39 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from portal import storage
+from portal.domain.errors import DomainError
 
 DPI = 72  # one image pixel per PDF point: clicks map to points without scaling
+TIMEOUT_SECONDS = 20
+CPU_SECONDS = 15
+MEMORY_BYTES = 1024 * 1024 * 1024
+
+
+class PdfUnreadable(DomainError):
+    status_code = 422
+
+
+def _poppler(arguments: list[str], text: bool) -> subprocess.CompletedProcess[str | bytes]:
+    # util-linux's prlimit sets the limits in the child: no preexec_fn in a threaded server.
+    limited = ["prlimit", f"--cpu={CPU_SECONDS}", f"--as={MEMORY_BYTES}", "--", *arguments]
+    try:
+        return subprocess.run(limited, capture_output=True, text=text, check=True,
+                              timeout=TIMEOUT_SECONDS)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        raise PdfUnreadable(_("该 PDF 的页面无法显示（文件损坏或过于复杂）。")) from exc
 
 
 def page_sizes(sha256: str) -> list[tuple[float, float]]:
     path = storage.path_of(sha256, ".pdf")
-    out = subprocess.run(["pdfinfo", "-f", "1", "-l", "9999", str(path)],
-                         capture_output=True, text=True, check=True, timeout=30).stdout
-    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", out)
-    return [(float(w), float(h)) for w, h in sizes]
+    out = str(_poppler(["pdfinfo", "-f", "1", "-l", "9999", str(path)], text=True).stdout)
+    sizes = [(float(w), float(h))
+             for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", out)]
+    if not sizes or any(w <= 0 or h <= 0 for w, h in sizes):  # a page tree without pages
+        raise PdfUnreadable(_("该 PDF 的页面无法显示（文件损坏或过于复杂）。"))
+    return sizes
 
 
 def page_png(sha256: str, page: int) -> bytes:
@@ -28,11 +55,12 @@ def page_png(sha256: str, page: int) -> bytes:
     source = storage.path_of(sha256, ".pdf")
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "page"
-        subprocess.run(
-            ["pdftoppm", "-png", "-r", str(DPI), "-f", str(page + 1), "-l", str(page + 1),
-             "-singlefile", str(source), str(target)],
-            check=True, capture_output=True, timeout=60,
-        )
-        content = (Path(folder) / "page.png").read_bytes()
+        _poppler(["pdftoppm", "-png", "-r", str(DPI), "-f", str(page + 1), "-l", str(page + 1),
+                  "-singlefile", str(source), str(target)],
+                 text=False)
+        made = Path(folder) / "page.png"
+        if not made.exists():
+            raise PdfUnreadable(_("该 PDF 的页面无法显示（文件损坏或过于复杂）。"))
+        content = made.read_bytes()
     storage.put_as(content, cached)
     return content

@@ -47,7 +47,15 @@ from seals.identity import (
     uscc_of,
 )
 from seals.images import official_seal_png, personal_seal_png
-from seals.keystore import KeyCustody, UnlockedKey, import_p12, pack_p12, unlock
+from seals.keystore import (
+    KeyCustody,
+    UnlockedKey,
+    import_p12,
+    kdf_rounds_of,
+    pack_p12,
+    rewrap_p12,
+    unlock,
+)
 from seals.placement import FieldSlot, SealSpec
 from seals.revisions import withdraw_last
 from seals.signing import PreparedSeal, finish, prepare, seal_pdf, sign_digest
@@ -101,7 +109,9 @@ __all__ = [
     "load_certificate",
     "load_crl",
     "official_seal_png",
+    "kdf_rounds_of",
     "pack_p12",
+    "rewrap_p12",
     "personal_seal_png",
     "prepare",
     "seal_pdf",

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from asn1crypto import pkcs12 as asn1_pkcs12
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
@@ -117,6 +118,57 @@ def pack_p12(
         list(chain) or None,
         serialization.BestAvailableEncryption(_check_pin(pin)),
     )
+
+
+def rewrap_p12(p12: bytes, pin: str, kdf_rounds: int) -> bytes:
+    """The same key and certificates, encrypted again under ``pin`` with ``kdf_rounds``
+    iterations of PBKDF2-SHA256 (AES-256): a file copied off the server then costs every
+    guess ``kdf_rounds`` hashes, not the few thousand most issuers use.
+
+    The result has no MAC: ``cryptography`` derives the MAC key with a fixed 2,048 rounds,
+    which would give a guesser a cheap test of each PIN beside the expensive decryption. A
+    PKCS#12 without MAC is valid (RFC 7292 makes ``macData`` optional) and :func:`unlock`
+    still proves the file whole: the key must decrypt and match the certificate, whose chain
+    is checked at every use. Raises like :func:`unlock` when the PIN does not open ``p12``."""
+    try:
+        key, certificate, others = pkcs12.load_key_and_certificates(p12, pin.encode("utf-8"))
+    except ValueError as exc:
+        raise WrongPin() from exc
+    if key is None or certificate is None:
+        raise InvalidKeyFile("证书文件中没有私钥或证书")
+    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        raise InvalidKeyFile("只支持 RSA 或椭圆曲线（ECDSA）密钥")
+    encryption = (
+        serialization.PrivateFormat.PKCS12.encryption_builder()
+        .kdf_rounds(kdf_rounds)
+        .key_cert_algorithm(pkcs12.PBES.PBESv2SHA256AndAES256CBC)
+        .hmac_hash(hashes.SHA256())
+        .build(_check_pin(pin))
+    )
+    wrapped = asn1_pkcs12.Pfx.load(pkcs12.serialize_key_and_certificates(
+        b"kuangcai", key, certificate, list(others) or None, encryption))
+    return asn1_pkcs12.Pfx({"version": wrapped["version"],
+                            "auth_safe": wrapped["auth_safe"]}).dump()
+
+
+def kdf_rounds_of(p12: bytes) -> int:
+    """The PBKDF2 rounds protecting the private key in ``p12``, 0 when it has a MAC (whose
+    cheap derivation bounds the cost of a guess) or when it cannot be told."""
+    try:
+        pfx = asn1_pkcs12.Pfx.load(p12)
+        if pfx["mac_data"].native is not None:
+            return 0
+        rounds = [
+            bag["bag_value"]["encryption_algorithm"]["parameters"]["key_derivation_func"][
+                "parameters"]["iteration_count"].native
+            for info in asn1_pkcs12.AuthenticatedSafe.load(pfx["auth_safe"]["content"].native)
+            if info["content_type"].native == "data"
+            for bag in asn1_pkcs12.SafeContents.load(info["content"].native)
+            if bag["bag_id"].native == "pkcs8_shrouded_key_bag"
+        ]
+    except (ValueError, TypeError, KeyError):
+        return 0
+    return min(rounds) if rounds else 0
 
 
 def unlock(p12: bytes, pin: str) -> UnlockedKey:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from portal import params
 from portal.board import BOARD_LABELS, CATEGORY_LABELS, search
 from portal.models import BEIJING, Announcement
 
@@ -36,15 +37,18 @@ class Filters:
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Filters:
-        """What the URL asks for; a value that makes no sense is dropped, never an error."""
+        """What the URL asks for; a value that makes no sense is dropped, except a date that
+        is not one (:func:`params.optional_date` refuses it with a message)."""
         query = search.Query.parse(args.get("q"))
         region = (args.get("region") or "").strip()
         return cls(
             kind=args.get("kind") if args.get("kind") in BOARD_LABELS else None,
-            region=region if region.isdigit() and len(region) == 6 else None,
+            region=region if region.isascii() and region.isdigit() and len(region) == 6 else None,
             category=args.get("category") if args.get("category") in CATEGORY_LABELS else None,
-            collector=_int(args.get("collector")), purchaser=_int(args.get("purchaser")),
-            date_from=_date(args.get("from")), date_to=_date(args.get("to")),
+            collector=params.optional_id(args.get("collector")),
+            purchaser=params.optional_id(args.get("purchaser")),
+            date_from=params.optional_date(args.get("from"), "from"),
+            date_to=params.optional_date(args.get("to"), "to"),
             q=query.text, query=query,
         )
 
@@ -94,17 +98,6 @@ class Filters:
         return found
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True)
 class Hit:
     announcement: Announcement
@@ -124,15 +117,14 @@ def encode_cursor(published_at: datetime, document_id: int, score: int | None = 
 
 def decode_cursor(cursor: str | None, scored: bool) -> tuple[Any, ...] | None:
     """(score?, published_at, document_id) from a cursor; None when absent or unreadable."""
-    parts = (cursor or "").split("-")
-    try:
-        if scored and len(parts) == 3:
-            return int(parts[0]), datetime.strptime(parts[1], _STAMP), int(parts[2])
-        if not scored and len(parts) == 2:
-            return datetime.strptime(parts[0], _STAMP), int(parts[1])
-    except ValueError:
+    parts = (cursor or "")[:64].split("-")
+    if len(parts) != (3 if scored else 2):
         return None
-    return None
+    score = params.optional_int(parts[0], search.MAX_TERMS) if scored else 0
+    stamp, document_id = params.optional_stamp(parts[-2], _STAMP), params.optional_id(parts[-1])
+    if score is None or stamp is None or document_id is None:
+        return None
+    return (score, stamp, document_id) if scored else (stamp, document_id)
 
 
 def _dialect(db: Session) -> str:

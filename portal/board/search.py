@@ -22,6 +22,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement, Select, and_, case, literal, literal_column, select, text
 
+from portal import params
 from portal.models import Announcement
 
 MAX_TERMS = 5
@@ -36,7 +37,7 @@ class Query:
 
     @classmethod
     def parse(cls, raw: str | None) -> Query:
-        terms = dict.fromkeys(t for t in (raw or "")[:MAX_QUERY].split() if t)
+        terms = dict.fromkeys(t for t in params.search_text(raw, MAX_QUERY).split() if t)
         return cls(tuple(terms)[:MAX_TERMS])
 
     def __bool__(self) -> bool:

@@ -130,5 +130,29 @@ def authenticate(db: Session, hasher: PasswordHasher, username: str, password: s
 
 
 def sign_out(db: Session, user: User) -> None:
+    """Ends the user's sessions on the server: every cookie issued before is refused."""
+    user.session_version += 1
     audit.record(db, actor=user, action="user.logout", subject_type="user", subject_id=user.id)
+    db.commit()
+
+
+def change_password(db: Session, hasher: PasswordHasher, user: User, current: str,
+                    new: str) -> None:
+    """A new password, after the current one is proved; every session of the user ends
+    (the caller begins a new one for the browser that asked)."""
+    try:
+        hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        audit.record(db, actor=user, action="user.password_change_failed", subject_type="user",
+                     subject_id=user.id)
+        db.commit()
+        raise AuthenticationFailed(_("当前密码不正确。")) from None
+    if len(new) < 8:
+        raise InvalidInput(_("密码至少8位"))
+    if new == current:
+        raise InvalidInput(_("新密码不能与当前密码相同。"))
+    user.password_hash = hasher.hash(new)
+    user.session_version += 1
+    audit.record(db, actor=user, action="user.password_changed", subject_type="user",
+                 subject_id=user.id)
     db.commit()

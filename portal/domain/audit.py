@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import AuditEvent, AuditHead, User, utcnow
+from portal.models import AuditEvent, AuditHead, Organisation, Region, User, utcnow
 
 GENESIS = "0" * 64
 
@@ -70,6 +70,22 @@ def record(
     head.last_seq, head.last_hash = event.seq, event.hash
     db.add(event)
     return event
+
+
+def events_in_scope(db: Session, viewer: User, before: int | None,
+                    limit: int) -> list[AuditEvent]:
+    """The events a regulator may read, newest first: those done by organisations of the
+    viewer's province (the province and its cities). Events without an acting organisation
+    (the system's own steps, failed sign-ins) name no one's region and are left out."""
+    province = viewer.org.region.province
+    regions = select(Region.id).where((Region.id == province.id)
+                                      | (Region.parent_id == province.id))
+    orgs = select(Organisation.id).where(Organisation.region_id.in_(regions))
+    query = (select(AuditEvent).where(AuditEvent.actor_org_id.in_(orgs))
+             .order_by(AuditEvent.seq.desc()).limit(limit))
+    if before:
+        query = query.where(AuditEvent.seq < before)
+    return list(db.scalars(query))
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import math
 from dataclasses import dataclass
+from datetime import timedelta
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -26,12 +29,15 @@ from portal import authority
 from portal.domain import audit
 from portal.domain.errors import Forbidden, InvalidInput
 from portal.models import (
+    AuditEvent,
     Credential,
     CredentialStatus,
     HolderType,
     Organisation,
     Position,
     User,
+    beijing,
+    utcnow,
 )
 
 
@@ -131,7 +137,7 @@ def bind(db: Session, actor: User, holder: HolderType, p12: bytes, pin: str,
         not_before=identity.not_before.replace(tzinfo=None),
         not_after=identity.not_after.replace(tzinfo=None),
         certificate_der=certificate.public_bytes(serialization.Encoding.DER),
-        p12_encrypted=p12, bound_by_id=actor.id,
+        p12_encrypted=_rewrapped(p12, pin), bound_by_id=actor.id,
     )
     if holder is HolderType.person and not actor.id_number:
         actor.id_number = code
@@ -163,3 +169,105 @@ def org_key(db: Session, org_id: int) -> Credential | None:
     return db.scalar(select(Credential).where(
         Credential.status == CredentialStatus.active, Credential.holder_type == HolderType.org,
         Credential.org_id == org_id))
+
+
+def _rewrapped(p12: bytes, pin: str) -> bytes:
+    """The file as stored: re-encrypted under the same PIN at our key-derivation cost, so a
+    copy taken from the database resists offline guessing whatever the issuer chose."""
+    try:
+        return seals.rewrap_p12(p12, pin, int(current_app.config["PKCS12_KDF_ROUNDS"]))
+    except seals.SealsError as refusal:
+        raise BindingRefused(str(refusal)) from None
+
+
+# PIN attempts (证书密码): a lock after too many wrong ones, every failure in the audit trail.
+
+PIN_ACTIONS = ("credential.pin_failed", "credential.pin_locked", "credential.pin_refused")
+
+
+class PinLocked(InvalidInput):
+    pass
+
+
+def _lock_message(until: object, minutes: int) -> str:
+    return _("证书已锁定：证书密码连续输错次数过多，请 %(minutes)s 分钟后再试（%(until)s 解锁）。",
+             minutes=minutes, until=until)
+
+
+def minutes_left(credential: Credential) -> int:
+    """Whole minutes (rounded up) until the credential's PIN lock ends; 0 when not locked."""
+    until = credential.pin_locked_until
+    if until is None:
+        return 0
+    seconds = (until - utcnow()).total_seconds()
+    return math.ceil(seconds / 60) if seconds > 0 else 0
+
+
+def check_pin_unlocked(db: Session, actor: User, credential: Credential,
+                       detail: dict[str, object]) -> None:
+    """Refuse, and audit the attempt, while the credential is locked."""
+    left = minutes_left(credential)
+    if not left:
+        return
+    audit.record(db, actor=actor, action="credential.pin_refused", subject_type="credential",
+                 subject_id=credential.id, detail={**detail, "minutes_left": left})
+    db.commit()
+    raise PinLocked(_lock_message(_beijing(credential), left))
+
+
+def record_wrong_pin(db: Session, actor: User, credential: Credential,
+                     detail: dict[str, object]) -> str:
+    """Count a wrong PIN (audited, committed); lock after the configured number in a row.
+    Returns what to tell the user."""
+    config = current_app.config
+    credential.pin_failures += 1
+    audit.record(db, actor=actor, action="credential.pin_failed", subject_type="credential",
+                 subject_id=credential.id,
+                 detail={**detail, "failures": credential.pin_failures})
+    remaining = int(config["PIN_MAX_FAILURES"]) - credential.pin_failures
+    if remaining > 0:
+        db.commit()
+        return _("证书密码错误，还可尝试 %(n)s 次，之后证书将被锁定。", n=remaining)
+    minutes = min(int(config["PIN_LOCK_MINUTES"]) * 2 ** credential.pin_lockouts,
+                  int(config["PIN_LOCK_MAX_MINUTES"]))
+    credential.pin_lockouts += 1
+    credential.pin_failures = 0
+    credential.pin_locked_until = utcnow() + timedelta(minutes=minutes)
+    audit.record(db, actor=actor, action="credential.pin_locked", subject_type="credential",
+                 subject_id=credential.id,
+                 detail={**detail, "minutes": minutes, "lockouts": credential.pin_lockouts})
+    db.commit()
+    return _lock_message(_beijing(credential), minutes)
+
+
+def record_right_pin(credential: Credential, pin: str) -> None:
+    """The right PIN clears the count and the lock history, and brings a file bound before
+    the current key-derivation cost up to it (the caller commits)."""
+    credential.pin_failures, credential.pin_lockouts = 0, 0
+    credential.pin_locked_until = None
+    if seals.kdf_rounds_of(credential.p12_encrypted) < int(
+            current_app.config["PKCS12_KDF_ROUNDS"]):
+        credential.p12_encrypted = _rewrapped(credential.p12_encrypted, pin)
+
+
+def _beijing(credential: Credential) -> str:
+    until = credential.pin_locked_until
+    return beijing(until).strftime("%Y-%m-%d %H:%M") if until else ""
+
+
+@dataclass(frozen=True)
+class PinAttempt:
+    event: AuditEvent
+    by: str  # the display name of who typed the PIN
+
+
+def pin_attempts(db: Session, credential: Credential, limit: int = 20) -> list[PinAttempt]:
+    """The credential's latest refused PIN attempts and locks, newest first, for its owner."""
+    rows = db.execute(
+        select(AuditEvent, User.display_name)
+        .outerjoin(User, User.id == AuditEvent.actor_user_id)
+        .where(AuditEvent.subject_type == "credential",
+               AuditEvent.subject_id == str(credential.id),
+               AuditEvent.action.in_(PIN_ACTIONS))
+        .order_by(AuditEvent.seq.desc()).limit(limit))
+    return [PinAttempt(event, name or "-") for event, name in rows]

@@ -245,7 +245,9 @@ def _belongs_to(key: str, names: Iterable[str]) -> bool:
 
 def save_step(db: Session, actor: User, doc: Document, version: int | None, step_slug: str,
               formdata: MultiDict[str, str]) -> documents.StepResult:
-    """Keep exactly what was typed for this step, valid or not, and report its errors."""
+    """Keep what was typed for this step, valid or not, and report its errors; except that
+    nothing is kept when a value is longer than its field allows, and rich text is kept
+    sanitised."""
     require_editable(doc)
     check_version(doc, version)
     _require_clerk_of(actor, doc.owner_org_id)
@@ -256,6 +258,12 @@ def save_step(db: Session, actor: User, doc: Document, version: int | None, step
               if _belongs_to(k, names)]
     kept = [[k, v] for k, v in doc.draft_data if not _belongs_to(k, names)]
     result = documents.validate_step(doc.kind, step_slug, MultiDict([(k, v) for k, v in posted]))
+    refused = documents.refused_values(result.form, MultiDict([(k, v) for k, v in posted]))
+    if refused:  # over-long values are not kept, not even as a draft
+        return documents.StepResult(form=result.form, data=result.data,
+                                    errors={**result.errors, **refused}, refused=True)
+    rich = documents.sanitised_values(result.form)
+    posted = [[k, rich.get(k, v)] for k, v in posted]
     move(doc, "save", S.draft)
     doc.draft_data = kept + posted
     if actor.id not in doc.draft_editor_ids:

@@ -171,8 +171,17 @@ def sign_with_pin(db: Session, actor: User, seal: Seal, pin: str) -> None:
     if seal.status is not SealStatus.awaiting_key or seal.prepared is None:
         raise TransitionNotAllowed(_("当前不需要输入证书密码。"))
     credential = seal.credential
+    db.refresh(credential, with_for_update=True)  # one PIN attempt at a time per credential
+    attempt: dict[str, object] = {"seal": seal.id}
+    credentials.check_pin_unlocked(db, actor, credential, attempt)
     try:
         key = seals.unlock(credential.p12_encrypted, pin)
+    except seals.WrongPin:
+        raise InvalidInput(credentials.record_wrong_pin(db, actor, credential, attempt)) from None
+    except seals.SealsError as refusal:
+        raise InvalidInput(str(refusal)) from None
+    credentials.record_right_pin(credential, pin)
+    try:
         seals.check_certificate(key.certificate, chain=key.chain or authority.chain(),
                                 trust_roots=authority.trust_roots(), crls=authority.crls())
         prepared = seals.PreparedSeal.from_dict(seal.prepared)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import DateTime, Enum, ForeignKey, LargeBinary, String
+from sqlalchemy import DateTime, Enum, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, utcnow
@@ -48,6 +48,10 @@ class Credential(Base):
     )
     bound_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     bound_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Wrong PINs since the last right one or lock; how many locks in a row; until when locked.
+    pin_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pin_lockouts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pin_locked_until: Mapped[datetime | None] = mapped_column(DateTime)
 
     org: Mapped[Organisation] = relationship(foreign_keys=[org_id])
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base
@@ -30,6 +30,9 @@ class User(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     id_number: Mapped[str | None] = mapped_column(String(18))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Every session carries the version it began under; raising it (sign-out, a new password)
+    # ends them all, wherever their cookies went.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     org: Mapped[Organisation] = relationship(lazy="joined")
     position_rows: Mapped[list[UserPosition]] = relationship(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
-from portal import db
+from portal import db, sessions
 from portal.domain import accounts
+from portal.domain.errors import InvalidInput
 from portal.extensions import limiter
-from portal.forms import EmptyForm, LoginForm
+from portal.forms import ChangePasswordForm, EmptyForm, LoginForm
 from portal.policy import PUBLIC, SIGNED_IN, access
 from portal.web import render
 
@@ -55,7 +57,7 @@ def login() -> Any:
     except accounts.AuthenticationFailed as exc:
         form.password.errors = [exc.message]
         return render("auth/login.html", 400, form=form)
-    login_user(user)
+    sessions.begin(user)
     return redirect(_safe_next(request.args.get("next")))
 
 
@@ -65,4 +67,23 @@ def logout() -> Any:
     if EmptyForm().validate_on_submit():
         accounts.sign_out(db.session(), current_user)
         logout_user()
+        sessions.end()
     return redirect(url_for("main.home"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@access(SIGNED_IN)
+def change_password() -> Any:
+    """A new password signs the user out everywhere else; this browser gets a new session."""
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return render("auth/password.html", 400 if request.method == "POST" else 200, form=form)
+    user = current_user._get_current_object()
+    try:
+        accounts.change_password(db.session(), hasher(), user, form.current.data, form.new.data)
+    except InvalidInput as exc:
+        form.current.errors = [exc.message]
+        return render("auth/password.html", 400, form=form)
+    sessions.begin(user)
+    flash(_("密码已修改，其他设备上的登录已全部退出。"))
+    return redirect(url_for("main.todo"))

@@ -20,9 +20,10 @@ bp = Blueprint("credentials", __name__, url_prefix="/account")
 
 
 def _page(form: BindCredentialForm, status: int = 200, refusal: str | None = None) -> Any:
-    return render("credentials/manage.html", status, form=form, refusal=refusal,
-                  bound=credentials.active_credentials(db.session(), current_user),
-                  state_labels=credentials.STATE_LABELS)
+    bound = credentials.active_credentials(db.session(), current_user)
+    return render("credentials/manage.html", status, form=form, refusal=refusal, bound=bound,
+                  state_labels=credentials.STATE_LABELS, minutes_left=credentials.minutes_left,
+                  attempts={c.id: credentials.pin_attempts(db.session(), c) for c in bound})
 
 
 @bp.get("/ca")

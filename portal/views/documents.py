@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
 import documents
-from portal import db, storage, uploads, verification
+from portal import db, params, storage, uploads, verification
 from portal.domain import lifecycle, projects, sealing
 from portal.domain.errors import InvalidInput
 from portal.forms import NewDocumentForm, ReturnForm, UploadPdfForm, VersionForm
@@ -55,7 +56,7 @@ def index() -> Any:
 def new() -> Any:
     form = NewDocumentForm.for_user(current_user, db.session())
     if request.method == "GET":
-        form.preselect(request.args.get("kind"), request.args.get("project", type=int))
+        form.preselect(request.args.get("kind"), params.optional_id(request.args.get("project")))
     if not form.validate_on_submit():
         return render("drafting/new.html", 400 if request.method == "POST" else 200, form=form)
     kind = documents.get_kind(form.kind.data)
@@ -79,18 +80,35 @@ def step(document_id: int, slug: str) -> Any:
         form = wizard_step.form_class(lifecycle.draft_formdata(doc))
         return render("drafting/step.html", doc=doc, kind=kind, current=wizard_step, form=form,
                       locked=lifecycle.locked_fields(doc))
+    _check_row_buttons(wizard_step, request.form)
     posted = _without_removed_row(request.form)
     result = lifecycle.save_step(db.session(), current_user, doc, _version(), slug, posted)
     if "autosave" in request.form:
         # Only the new version and a note go back; the preview reloads on the event.
+        if result.refused:
+            return render_template("drafting/_autosaved.html", doc=doc, refused=True), 400
         return render_template("drafting/_autosaved.html", doc=doc), {"HX-Trigger": "draft-saved"}
-    if "add_row" in request.form:
-        getattr(result.form, request.form["add_row"]).append_entry()
+    rows = documents.row_list(result.form, request.form.get("add_row", ""))
+    if rows is not None:
+        rows.append_entry()
     elif result.ok and "next" in request.form:
         return redirect(_after(kind, slug, doc))
-    status = 400 if not result.ok and "add_row" not in request.form else 200
+    status = 400 if result.refused or (not result.ok and rows is None) else 200
     return render("drafting/step.html", status, doc=doc, kind=kind, current=wizard_step,
-                  form=result.form, saved=result.ok, locked=lifecycle.locked_fields(doc))
+                  form=result.form, saved=result.ok, refused=result.refused,
+                  locked=lifecycle.locked_fields(doc))
+
+
+def _check_row_buttons(step: documents.WizardStep, form: MultiDict[str, str]) -> None:
+    """添加一行 must name a list of rows of this step, 删除此行 one of its rows."""
+    add, gone = form.get("add_row"), form.get("remove_row")
+    if add is None and gone is None:
+        return
+    bound = step.form_class(form)
+    if add is not None and documents.row_list(bound, add) is None:
+        raise InvalidInput(_("无法添加行：该项不是可以添加行的列表。"))
+    if gone is not None and not documents.is_row(bound, gone):
+        raise InvalidInput(_("无法删除行：该行不存在。"))
 
 
 def _without_removed_row(form: MultiDict[str, str]) -> MultiDict[str, str]:
@@ -116,7 +134,7 @@ def upload(document_id: int) -> Any:
     form = UploadPdfForm()
     if form.validate_on_submit():
         try:
-            content = uploads.checked_pdf(form.pdf.data)
+            content = uploads.sealable_pdf(form.pdf.data)
         except InvalidInput as refused:
             form.pdf.errors = [refused.message]
         else:

@@ -1,4 +1,5 @@
-"""Oversight by the regulator (财政部门): the audit trail and whether its chain is intact."""
+"""Oversight by the regulator (财政部门): the audit trail of its province's organisations and
+whether the whole chain is intact."""
 
 from __future__ import annotations
 
@@ -7,13 +8,12 @@ from typing import Any
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from portal import db
+from portal import db, params
 from portal.domain import workdays
-from portal.domain.audit import verify_chain
+from portal.domain.audit import events_in_scope, verify_chain
 from portal.forms import CalendarYearForm
-from portal.models import AuditEvent, OrgKind, Position, beijing_now
+from portal.models import OrgKind, Position, beijing_now
 from portal.policy import Access, access
 from portal.web import render
 
@@ -25,11 +25,8 @@ PAGE_SIZE = 50
 @bp.get("/audit")
 @access(roles=[OrgKind.regulator], positions=[Position.reviewer])
 def audit_trail() -> Any:
-    before = request.args.get("before", type=int)
-    query = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(PAGE_SIZE)
-    if before:
-        query = query.where(AuditEvent.seq < before)
-    events = db.session().scalars(query).all()
+    events = events_in_scope(db.session(), current_user, params.optional_id(
+        request.args.get("before")), PAGE_SIZE)
     return render("oversight/audit.html", events=events, chain=verify_chain(db.session()),
                   next_before=events[-1].seq if len(events) == PAGE_SIZE else None)
 

@@ -74,9 +74,10 @@ def test_filters_combine_and_the_url_carries_them(app, db, demo) -> None:
             as_text=True), miss
     purchaser = db.scalar(select(Announcement.purchaser_org_id))
     assert "意向甲" in client.get(f"/announcements?purchaser={purchaser}").get_data(as_text=True)
-    # nonsense values are dropped, never an error
-    assert client.get("/announcements?kind=x&region=abc&from=tomorrow&before=zz").status_code \
+    # nonsense filters are dropped, never an error; a date that is none is refused with a message
+    assert client.get("/announcements?kind=x&region=abc&collector=zz&before=zz").status_code \
         == 200
+    assert client.get("/announcements?from=tomorrow").status_code == 400
 
 
 def test_htmx_gets_only_the_results_region(app, db, demo) -> None:

@@ -60,6 +60,7 @@ def test_every_portal_form_renders_its_fields_as_their_types(app, db, demo_keys,
     clerk = signed_in("zj_clerk")
     visit(clerk, "/documents/new")
     visit(clerk, "/account/ca")
+    visit(clerk, "/account/password")
     visit(signed_in("cz_reviewer"), "/oversight/calendar")
     visit(signed_in("gys_mfr"), f"/participation/{open_call.id}")
 

@@ -44,6 +44,8 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("POST", "/login"): (400, 400),  # only a CSRF token: the form asks for the fields
     ("POST", "/logout"): ("login", 302),
     ("GET", "/todo"): ("login", 200),
+    ("GET", "/account/password"): ("login", 200),
+    ("POST", "/account/password"): ("login", 400),  # only a CSRF token: the form asks for more
     ("GET", "/lang/en"): (302, 302),
     ("GET", "/healthz"): (200, 200),
     ("GET", "/static/css/app.css"): (200, 200),
@@ -110,6 +112,7 @@ ENDPOINT_PATHS = {
     "main.home": ["/"],
     "auth.login": ["/login"],
     "auth.logout": ["/logout"],
+    "auth.change_password": ["/account/password"],
     "main.todo": ["/todo"],
     "main.set_language": ["/lang/en"],
     "health.healthz": ["/healthz"],
