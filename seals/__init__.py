@@ -47,6 +47,7 @@ from seals.identity import (
 )
 from seals.images import official_seal_png, personal_seal_png
 from seals.keystore import KeyCustody, UnlockedKey, import_p12, pack_p12, unlock
+from seals.party import NamedParty, party_of_reason, party_reason
 from seals.placement import FieldSlot, SealSpec
 from seals.revisions import withdraw_last
 from seals.signing import PreparedSeal, finish, prepare, seal_pdf, sign_digest
@@ -78,6 +79,7 @@ __all__ = [
     "IssuedCredential",
     "KeyCustody",
     "LaterChanges",
+    "NamedParty",
     "PreparedSeal",
     "SealSpec",
     "SealingError",
@@ -102,6 +104,8 @@ __all__ = [
     "load_crl",
     "official_seal_png",
     "pack_p12",
+    "party_of_reason",
+    "party_reason",
     "personal_seal_png",
     "prepare",
     "seal_pdf",

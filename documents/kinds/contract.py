@@ -77,5 +77,6 @@ KIND = Kind(
     sealed_by=("supplier", "purchaser"),
     board_category=None,
     sample=sample,
+    party_blocks=(("purchaser", "purchaser"), ("supplier", "supplier")),
     checks=(parts.item_amounts_match("items"), parts.total_matches("items", "total_amount")),
 )

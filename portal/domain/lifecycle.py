@@ -111,8 +111,84 @@ def register_publish_guard(kind_code: str,
 
 
 def locked_fields(doc: Document) -> dict[str, str]:
+    """Paths whose value the drafter may not change, with the value they must keep: each
+    sealing party's name and uscc as registered, then what a kind's hook locks."""
     special = _locked.get(doc.kind)
-    return special(doc) if special else {}
+    return {**party_locked(doc), **(special(doc) if special else {})}
+
+
+def locked_hints(doc: Document) -> dict[str, str]:
+    """Each locked path with the reason shown beside it."""
+    parties = party_locked(doc)
+    return {path: _("取自该单位登记的信息，不能修改") if path in parties
+            else _("取自备案的采购方案，不能修改") for path in locked_fields(doc)}
+
+
+PROFILE_FIELDS = ("name", "uscc", "address", "contact", "phone")
+LOCKED_PROFILE_FIELDS = ("name", "uscc")
+
+
+def _block_fields(kind: documents.Kind, block: str) -> set[str]:
+    """The sub-field names (``contact``, ``uscc`` …) of the group ``block``."""
+    for step in kind.steps:
+        form = step.form_class()
+        if block in form:
+            return {sub.short_name for sub in form[block]}
+    return set()
+
+
+def party_profile(kind: documents.Kind, role: str, org: Organisation) -> dict[str, str]:
+    """What the registered profile of ``org`` says in the block naming it as ``role``."""
+    block = kind.block_of(role)
+    if block is None:
+        return {}
+    fields = _block_fields(kind, block)
+    return {key: str(getattr(org, key) or "") for key in PROFILE_FIELDS if key in fields}
+
+
+def party_locked(doc: Document) -> dict[str, str]:
+    kind = kind_of(doc)
+    locked: dict[str, str] = {}
+    for party in doc.parties:
+        block = kind.block_of(party.role)
+        if block is None:
+            continue
+        profile = party_profile(kind, party.role, party.org)
+        locked.update({f"{block}-{key}": profile[key] for key in LOCKED_PROFILE_FIELDS
+                       if key in profile})
+    return locked
+
+
+def named_party(doc: Document, role: str,
+                data: Mapping[str, Any] | None = None) -> tuple[str, str | None] | None:
+    """(name, uscc) of the party the document names for ``role``: from the current revision's
+    block when the kind has one, else None. The uscc is None for a block without one."""
+    kind = kind_of(doc)
+    block = kind.block_of(role)
+    revision = doc.current_revision
+    source = data if data is not None else (revision.data if revision else None)
+    if block is None or source is None:
+        return None
+    values = source.get(block) or {}
+    return str(values.get("name") or ""), (str(values["uscc"]) if values.get("uscc") else None)
+
+
+def _with_profiles(kind: documents.Kind, start: Mapping[str, Any],
+                   orgs: Mapping[str, Organisation]) -> dict[str, Any]:
+    """``start`` with each sealing party's block taken from its registered profile: name and
+    uscc always, an address or contact only where ``start`` leaves it empty."""
+    data = dict(start)
+    for role, org in orgs.items():
+        block = kind.block_of(role)
+        if block is None:
+            continue
+        given = data.get(block)
+        merged = dict(given) if isinstance(given, Mapping) else {}
+        for key, value in party_profile(kind, role, org).items():
+            if key in LOCKED_PROFILE_FIELDS or not merged.get(key):
+                merged[key] = value
+        data[block] = merged
+    return data
 
 
 def register_rule(kind_code: str, rule: Rule) -> None:
@@ -199,14 +275,19 @@ def create_draft(db: Session, actor: User, kind_code: str, title: str,
     title = title.strip()
     if not title or len(title) > 200:
         raise InvalidInput(_("请填写文书标题（不超过200字）。"))
+    # The drafter is the party of its own block: a purchaser's 委托代理协议 names no collector.
+    own = kind.block_of(actor.role.value)
+    parties = {role: org for role, org in (parties or {}).items()
+               if role != actor.role.value and (own is None or kind.block_of(role) != own)}
+    acting = {**parties, actor.role.value: actor.org}
+    start = _with_profiles(kind, start_from or {}, acting)
     doc = Document(kind=kind.code, title=title, owner_org_id=actor.org_id,
                    region_code=actor.org.region.province.code, created_by_id=actor.id,
-                   draft_data=_pairs(documents.to_formdata(start_from or {})),
+                   draft_data=_pairs(documents.to_formdata(start)),
                    draft_editor_ids=[actor.id], project_id=project_id)
     doc.parties = [DocumentParty(role=actor.role.value, org_id=actor.org_id)]
-    for role, org in (parties or {}).items():
-        if role != actor.role.value:
-            doc.parties.append(DocumentParty(role=role, org_id=org.id))
+    for role, org in parties.items():
+        doc.parties.append(DocumentParty(role=role, org_id=org.id))
     db.add(doc)
     db.flush()
     _audit(db, actor, doc, "created", None, {"title": title})
@@ -282,9 +363,12 @@ def _validated(doc: Document) -> tuple[documents.ValidatedDocument | None,
         for path, messages in rule(doc, validated.data).items():
             errors.setdefault(path, []).extend(messages)
     flat = draft_formdata(doc)
+    parties = party_locked(doc)
     for path, value in locked_fields(doc).items():
         if flat.get(path) != value:
-            errors.setdefault(path, []).append(_("该项取自备案的采购方案，不能修改。"))
+            errors.setdefault(path, []).append(
+                _("该项须与该单位登记的信息一致（%(value)s），不能修改。", value=value)
+                if path in parties else _("该项取自备案的采购方案，不能修改。"))
     return (None if errors else validated), errors
 
 

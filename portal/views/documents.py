@@ -78,7 +78,7 @@ def step(document_id: int, slug: str) -> Any:
     if request.method == "GET":
         form = wizard_step.form_class(lifecycle.draft_formdata(doc))
         return render("drafting/step.html", doc=doc, kind=kind, current=wizard_step, form=form,
-                      locked=lifecycle.locked_fields(doc))
+                      locked=lifecycle.locked_hints(doc))
     posted = _without_removed_row(request.form)
     result = lifecycle.save_step(db.session(), current_user, doc, _version(), slug, posted)
     if "autosave" in request.form:
@@ -90,7 +90,7 @@ def step(document_id: int, slug: str) -> Any:
         return redirect(_after(kind, slug, doc))
     status = 400 if not result.ok and "add_row" not in request.form else 200
     return render("drafting/step.html", status, doc=doc, kind=kind, current=wizard_step,
-                  form=result.form, saved=result.ok, locked=lifecycle.locked_fields(doc))
+                  form=result.form, saved=result.ok, locked=lifecycle.locked_hints(doc))
 
 
 def _without_removed_row(form: MultiDict[str, str]) -> MultiDict[str, str]:

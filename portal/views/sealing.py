@@ -34,14 +34,18 @@ def _page_of(doc_id: int) -> Any:
 
 
 def _stamp(document_id: int, status: int = 200, pin_form: PinForm | None = None,
-           block: str = "content") -> Any:
+           block: str = "content", refusal: str | None = None) -> Any:
     """The stamping page; an HTMX request for the seal's state gets just that block."""
     doc, sha = _page_of(document_id)
     session = db.session()
+    position = sealing.next_position(session, doc)
+    named = (sealing.expected_party(doc, lifecycle.sealers(doc)[position])
+             if position is not None else None)
     return render("sealing/stamp.html", status, block=block, doc=doc, sha=sha,
+                  refusal=refusal, named=named,
                   sizes=pdfpages.page_sizes(sha), seal=sealing.in_progress(session, doc),
                   may_seal=sealing.may_seal(session, current_user, doc),
-                  position=sealing.next_position(session, doc),
+                  position=position,
                   kind=lifecycle.kind_of(doc), sealers=lifecycle.sealers(doc),
                   form=VersionForm(version=doc.version),
                   credential=credentials.org_key(session, current_user.org_id),
@@ -69,8 +73,11 @@ def start(document_id: int) -> Any:
             raise NotFound()
         width, height = sizes[page]
         x, y = fx * width - HALF_SEAL, (1 - fy) * height - HALF_SEAL
-    sealing.start(db.session(), current_user, doc, request.form.get("version", type=int),
-                  page or 0, x, y)
+    try:
+        sealing.start(db.session(), current_user, doc, request.form.get("version", type=int),
+                      page or 0, x, y)
+    except InvalidInput as refused:  # e.g. the certificate is not the named party's
+        return _stamp(doc.id, 400, refusal=refused.message)
     return redirect(url_for(".stamp", document_id=doc.id))
 
 

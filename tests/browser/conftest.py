@@ -28,8 +28,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    var = tmp_path_factory.mktemp("live")
+def live_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The served portal's var folder (its SQLite file and CA), for what no page does."""
+    return tmp_path_factory.mktemp("live")
+
+
+@pytest.fixture(scope="session")
+def live_portal(live_var: Path) -> Iterator[str]:
+    var = live_var
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(KUANGCAI_VAR_DIR=str(var), KUANGCAI_ENV="development")
     for step in (["db", "upgrade"], ["demo"]):

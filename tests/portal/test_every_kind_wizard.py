@@ -110,4 +110,11 @@ def test_kind_round_trips_through_the_wizard_and_renders(app, db, signed_in, cod
     db.expire_all()
     revision = db.get(Document, doc.id).current_revision
     assert revision.render_status.value == "done", revision.render_error
-    assert revision.data == documents.validate(code, kind.sample()).to_json()
+    # the sample, with each sealing party's name and uscc as its organisation registered them
+    expected = kind.sample()
+    for party in db.get(Document, doc.id).parties:
+        block = kind.block_of(party.role)
+        if block is not None:
+            expected[block] = {**expected[block], "name": party.org.name,
+                               **({"uscc": party.org.uscc} if "uscc" in expected[block] else {})}
+    assert revision.data == documents.validate(code, expected).to_json()
