@@ -84,10 +84,23 @@ _publish_guards: dict[str, list[Callable[[Session, Document], str | None]]] = {}
 _on_published: dict[str, list[Callable[[Session, User, Document], None]]] = {}
 
 
-# Named reviews a kind's approval must record separately (采购需求: 一般性审查 and 重点审查).
+# Named reviews a kind's approval must record separately (采购需求: 一般性审查 and 重点审查),
+# and the opinion the reviewer enters on approving (seed 000 §一 7.2 审核征集公告 and 8.3 审核变更
+# 公告: 输入通过审核意见; 15.2 框架协议审查: 输入审查意见).
 REVIEW_CHECKS: dict[str, tuple[tuple[str, str], ...]] = {
     "requirements": (("general", "一般性审查"), ("key", "重点审查")),
+    "collection_announcement": (("opinion", "审核"),),
+    "change_announcement": (("opinion", "审核"),),
+    "framework_agreement": (("opinion", "审查"),),
 }
+
+
+class OpinionsMissing(InvalidInput):
+    """An approval without the opinions its kind requires; ``missing`` names their keys."""
+
+    def __init__(self, message: str, missing: list[str]) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 def review_checks(doc: Document) -> tuple[tuple[str, str], ...]:
@@ -471,9 +484,15 @@ def approve(db: Session, actor: User, doc: Document, version: int | None,
     revision = doc.current_revision
     assert revision is not None
     opinions = {key: (checks or {}).get(key, "").strip() for key, _label in review_checks(doc)}
-    missing = [label for key, label in review_checks(doc) if not opinions[key]]
+    missing = [(key, label) for key, label in review_checks(doc) if not opinions[key]]
     if missing:
-        raise InvalidInput(_("请填写%(checks)s意见后再审核通过。", checks="、".join(missing)))
+        raise OpinionsMissing(_("请填写%(checks)s意见后再审核通过。",
+                                checks="、".join(label for _key, label in missing)),
+                              [key for key, _label in missing])
+    too_long = [label for key, label in review_checks(doc) if len(opinions[key]) > MAX_REASON]
+    if too_long:
+        raise InvalidInput(_("%(checks)s意见不能超过%(n)s字。", checks="、".join(too_long),
+                             n=MAX_REASON))
     decision = ReviewDecision(review_step=doc.review_step, role=role, reviewer_id=actor.id,
                               reviewer_org_id=actor.org_id, decision=Decision.approved,
                               checks=opinions or None)

@@ -179,7 +179,11 @@ def show(document_id: int) -> Any:
 def approve(document_id: int) -> Any:
     doc = _load(document_id)
     checks = {key: request.form.get(f"check_{key}", "") for key, _l in lifecycle.review_checks(doc)}
-    lifecycle.approve(db.session(), current_user, doc, _version(), checks)
+    try:
+        lifecycle.approve(db.session(), current_user, doc, _version(), checks)
+    except lifecycle.OpinionsMissing as missing:  # the page again, with what was typed
+        return _show(doc, 400, approval_error=missing.message, opinions=checks,
+                     missing=missing.missing)
     return redirect(url_for(".show", document_id=document_id))
 
 

@@ -193,3 +193,51 @@ def test_agency_drafts_a_collection_announcement_for_a_chosen_collector(signed_i
     # the collector's users see it; another collector's do not
     assert signed_in("zj_reviewer").get(f"/documents/{doc_id}").status_code == 200
     assert signed_in("zg_reviewer").get(f"/documents/{doc_id}").status_code == 404
+
+
+def test_approval_without_the_required_opinions_shows_the_page_with_what_is_missing(
+        signed_in, db) -> None:
+    """采购需求 without 重点审查意见: the document page again (400), the opinion typed kept,
+    the missing one marked; the fields are marked as required before the click."""
+    clerk = signed_in("zj_clerk")
+    doc_id = new_document(clerk, "requirements", "办公设备采购需求")
+    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
+    clerk.post(f"/documents/{doc_id}/submit",
+               data={"csrf_token": csrf_token(check), "version": version_of(check)})
+    reviewer = signed_in("zj_reviewer")
+    page = reviewer.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "审核通过须填写以下意见" in page and 'aria-hidden="true">*</span>' in page
+    refused = reviewer.post(f"/documents/{doc_id}/approve", data={
+        "csrf_token": csrf_token(page), "version": version_of(page),
+        "check_general": "符合一般性审查要求"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "办公设备采购需求" in html and "请填写重点审查意见后再审核通过。" in html
+    assert ">符合一般性审查要求</textarea>" in html
+    assert 'id="check_key-error"' in html and 'id="check_general-error"' not in html
+    assert db.get(Document, doc_id).status is DocumentStatus.in_review
+
+
+@pytest.mark.parametrize("code", ["collection_announcement", "change_announcement",
+                                  "framework_agreement"])
+def test_the_reviews_seed_000_names_ask_for_an_opinion(code) -> None:
+    """Seed 000 §一 7.2 审核征集公告 and 8.3 审核变更公告 (输入通过审核意见), 15.2 框架协议审查
+    (输入审查意见)."""
+    label = "审查" if code == "framework_agreement" else "审核"
+    assert lifecycle.REVIEW_CHECKS[code] == (("opinion", label),)
+
+
+def test_rendering_says_pdf_only_for_a_kind_without_docx(app, signed_in, db) -> None:
+    clerk = signed_in("dl_clerk")
+    from portal.models import Organisation
+
+    supplier = db.scalar(select(Organisation).where(Organisation.name == "北方信创计算机有限公司"))
+    doc_id = new_document(clerk, "opening_record", "开标记录表", supplier=supplier.id)
+    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
+    clerk.post(f"/documents/{doc_id}/submit",
+               data={"csrf_token": csrf_token(check), "version": version_of(check)})
+    revision = db.get(Document, doc_id).current_revision
+    revision.render_status = revision.render_status.__class__("running")
+    db.commit()
+    page = clerk.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "正在生成 PDF…" in page and "DOCX" not in page
