@@ -5,6 +5,8 @@
 #   ./manage.sh test [PYTEST ARGS]           install with test tools, lint, run the whole suite
 #                                            on SQLite, then the database tests on PostgreSQL
 #   ./manage.sh install [--test]             only install
+#   ./manage.sh lock                         upgrade requirements/*.lock to the newest releases
+#                                            pyproject.toml allows, then run the suite on them
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -31,20 +33,51 @@ apt_install() {
 }
 
 install() {
-  local with_test="${1:-}"
+  # Python packages come from a lock of exact versions and hashes (requirements/*.lock), so a
+  # fresh machine gets what the suite passed on; pyproject.toml keeps the allowed ranges.
+  local with_test="${1:-}" lock=requirements/runtime.lock stamp
   apt_install "${RUNTIME_PACKAGES[@]}"
-  [ -n "$with_test" ] && apt_install "${TEST_PACKAGES[@]}"
+  if [ -n "$with_test" ]; then
+    apt_install "${TEST_PACKAGES[@]}"
+    lock=requirements/test.lock
+  fi
   [ -x "$VENV/bin/python" ] || { log "creating $VENV"; python3 -m venv "$VENV"; }
-  local extras="" stamp
-  [ -n "$with_test" ] && extras="[test]"
-  stamp="$(sha256sum pyproject.toml | cut -c1-16)$extras"
+  stamp="$(cat "$lock" pyproject.toml | sha256sum | cut -c1-16) $lock"
   if [ "$(cat "$VENV/.install-stamp" 2>/dev/null)" != "$stamp" ]; then
-    log "installing Python packages$extras"
-    "$VENV/bin/pip" install -q --upgrade pip
-    "$VENV/bin/pip" install -q -e ".$extras"
+    log "installing Python packages from $lock"
+    "$VENV/bin/pip" install -q --require-hashes --no-deps -r "$lock"
+    remove_unlocked "$lock"
+    "$VENV/bin/pip" install -q --no-deps --no-build-isolation -e .
     echo "$stamp" > "$VENV/.install-stamp"
   fi
   "$VENV/bin/pybabel" compile --statistics -d portal/translations >/dev/null
+}
+
+remove_unlocked() {
+  # what an earlier install left that the lock does not name (pip freeze then equals the lock)
+  local extra
+  extra=$(comm -23 <("$VENV/bin/pip" freeze --exclude-editable | normalise) \
+                   <(grep -E '^[A-Za-z0-9]' "$1" | normalise))
+  [ -z "$extra" ] || "$VENV/bin/pip" uninstall -q -y $extra
+}
+
+normalise() { cut -d= -f1 | tr 'A-Z_.' 'a-z--' | sort -u; }
+
+PIP_TOOLS=pip-tools==7.6.2
+
+lock() {
+  # Upgrade both locks to the newest releases pyproject.toml allows (the runtime lock is the
+  # test lock's subset), then run the whole suite on them. Commit the lock on its own.
+  local tools compile
+  tools=$(mktemp -d /tmp/kuangcai-lock.XXXXXX)
+  python3 -m venv "$tools"
+  "$tools/bin/pip" install -q "$PIP_TOOLS"
+  compile=("$tools/bin/pip-compile" -q --upgrade --generate-hashes --allow-unsafe --strip-extras
+           --all-build-deps --no-header --no-emit-index-url --no-emit-find-links)
+  "${compile[@]}" --extra test -o requirements/test.lock pyproject.toml
+  "${compile[@]}" -c requirements/test.lock -o requirements/runtime.lock pyproject.toml
+  rm -rf "$tools"
+  git --no-pager diff --stat -- requirements/
 }
 
 pg_start() {
@@ -73,6 +106,10 @@ case "$command" in
   install)
     install "${1:-}"
     ;;
+  lock)
+    lock
+    exec "$0" test "$@"
+    ;;
   demo)
     install
     "$VENV/bin/kuangcai" db upgrade
@@ -83,7 +120,7 @@ case "$command" in
     install --test
     log "lint (ruff) and types (mypy)"
     "$VENV/bin/ruff" check .
-    "$VENV/bin/mypy" documents seals jobs portal
+    "$VENV/bin/mypy" codes documents seals jobs portal
     log "whole suite on SQLite"
     "$VENV/bin/pytest" -p no:cacheprovider "$@"
     log "database tests again on PostgreSQL"
@@ -92,7 +129,7 @@ case "$command" in
     "$VENV/bin/pytest" -p no:cacheprovider -m db "$@"
     ;;
   *)
-    sed -n '2,9p' "$0" >&2
+    sed -n '2,11p' "$0" >&2
     exit 2
     ;;
 esac

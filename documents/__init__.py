@@ -11,6 +11,7 @@ It is a pure library: no Flask, no database, no clock. Data in, bytes out. Money
 never float; rich text is sanitised; templates can be overridden per region (GB/T 2260 code).
 """
 
+from codes.uscc import check_digit, is_valid_uscc
 from documents.catalogue import KINDS, all_kinds, get_kind
 from documents.errors import (
     DocumentError,
@@ -26,7 +27,6 @@ from documents.money import format_amount, parse_capitals, to_capitals
 from documents.pdf_render import SealAnchor, require_harfbuzz_subset
 from documents.rendering import RenderedFile, render_docx, render_html, render_pdf
 from documents.richtext import sanitize_html
-from documents.uscc import check_digit, is_valid_uscc
 from documents.validation import (
     StepResult,
     ValidatedDocument,

@@ -29,8 +29,8 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
+from codes.uscc import is_valid_uscc
 from documents.richtext import sanitize_html
-from documents.uscc import is_valid_uscc
 
 Choices = Sequence[tuple[str, str]]
 Validator = Callable[[Form, Field], None]

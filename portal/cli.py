@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -157,6 +158,52 @@ def verify() -> None:
         return
     click.echo(f"审计链被破坏：第 {report.broken_at} 条事件，{report.reason}", err=True)
     sys.exit(1)
+
+
+@main.group(name="holidays")
+def holidays_group() -> None:
+    """法定节假日安排 (the working-day calendar behind time limits)."""
+
+
+@holidays_group.command(name="list")
+def holidays_list() -> None:
+    """List the years known (shipped or recorded) and the notices they follow."""
+    from portal import db
+    from portal.domain import workdays
+    from portal.models import beijing_now
+
+    with _app_context():
+        years, missing = workdays.overview(db.session(), beijing_now().date())
+    for arrangement in years:
+        origin = "管理员录入" if arrangement.recorded else "随系统发布"
+        click.echo(f"{arrangement.year}\t放假 {len(arrangement.holidays)} 天\t"
+                   f"调休上班 {len(arrangement.workdays)} 天\t{origin}\t{arrangement.source}")
+    for year in missing:
+        click.echo(f"{year}\t未录入：按周末计算", err=True)
+
+
+@holidays_group.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def holidays_import(file: Path) -> None:
+    """Record the years in FILE (JSON: year, source, holidays, workdays), audited; nothing is
+    recorded if any year is wrong."""
+    from portal import db
+    from portal.domain import workdays
+    from portal.domain.errors import InvalidInput
+
+    try:
+        arrangements = workdays.read_file(file)
+    except workdays.ArrangementInvalid as refused:
+        lines = [f"{name}：{'；'.join(messages)}" for name, messages in refused.errors.items()]
+        raise click.ClickException(f"{file}：{refused.message}\n  " + "\n  ".join(lines)) \
+            from None
+    except InvalidInput as refused:
+        raise click.ClickException(f"{file}：{refused.message}") from None
+    with _app_context():
+        for arrangement in arrangements:
+            workdays.record_year(db.session(), None, arrangement)
+            click.echo(f"已录入 {arrangement.year} 年节假日安排：放假 "
+                       f"{len(arrangement.holidays)} 天，调休上班 {len(arrangement.workdays)} 天")
 
 
 def _mount_library_commands() -> None:

@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from codes.uscc import check_digit
 from portal.domain import accounts
 from portal.models import (
     CollectorType,
@@ -23,7 +24,6 @@ from portal.models import (
     SupplierKind,
     User,
 )
-from seals.uscc import check_digit
 
 DEMO_PASSWORD = "Kuangcai@2026"
 DEMO_PIN = "123456"  # every demo certificate's PIN (证书密码)

@@ -12,11 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import (
     BooleanField,
+    EmailField,
     HiddenField,
+    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
     StringField,
+    TelField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
@@ -147,7 +150,8 @@ class BindCredentialForm(FlaskForm):
                  SelectChoice("person", _l("个人证书（个人 key）"))],
         default="org",
     )
-    key_file = FileField(_l("证书文件（PKCS#12：.p12 / .pfx）"))
+    key_file = FileField(_l("证书文件（PKCS#12：.p12 / .pfx）"),
+                         render_kw={"accept": ".p12,.pfx,application/x-pkcs12"})
     pin = PasswordField(
         _l("证书密码（PIN）"),
         validators=[DataRequired(_l("请输入证书密码")), Length(max=64)],
@@ -158,12 +162,16 @@ class BindCredentialForm(FlaskForm):
     )
 
 
+PDF_ACCEPT = ".pdf,application/pdf"
+
+
 class VerifyForm(FlaskForm):
-    pdf = FileField(_l("PDF 文件"))
+    pdf = FileField(_l("PDF 文件"), render_kw={"accept": PDF_ACCEPT})
 
 
 class UploadPdfForm(VersionForm):
-    pdf = FileField(_l("合同 PDF 文件（双方线下协商一致的合同）"))
+    pdf = FileField(_l("合同 PDF 文件（双方线下协商一致的合同）"),
+                    render_kw={"accept": PDF_ACCEPT})
 
 
 class IssueForm(FlaskForm):
@@ -184,10 +192,22 @@ class JoinForm(FlaskForm):
 
     contact = StringField(_l("联系人"), filters=[_strip], validators=[
         DataRequired(_l("请填写联系人")), Length(max=50, message=_l("联系人不超过 50 个字"))])
-    phone = StringField(_l("联系电话"), filters=[_strip], validators=[
+    phone = TelField(_l("联系电话"), filters=[_strip], validators=[
         DataRequired(_l("请填写联系电话")),
         Regexp(documents.fields.PHONE,
                message=_l("请输入有效的手机号码或固定电话（如 0471-3318866）"))])
-    email = StringField(_l("电子邮箱"), filters=[_strip], validators=[
+    email = EmailField(_l("电子邮箱"), filters=[_strip], validators=[
         DataRequired(_l("请填写电子邮箱")), Length(max=120, message=_l("电子邮箱过长")),
         Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("请输入有效的电子邮箱"))])
+
+
+class CalendarYearForm(FlaskForm):
+    """One year's 节假日安排 as the State Council's notice gives it."""
+
+    year = IntegerField(_l("年份"), validators=[InputRequired(_l("请填写年份"))])
+    source = StringField(_l("依据（通知名称、发布日期）"), filters=[_strip],
+                         validators=[Length(max=300)])
+    holidays = TextAreaField(
+        _l("放假日期"), description=_l("每个日期之间用空格、逗号或换行分隔；连续的日期可写作 "
+                                   "2027-02-06~2027-02-12"))
+    workdays = TextAreaField(_l("调休上班日期（周六、周日）"))

@@ -3,7 +3,7 @@
 A pure library: PDF bytes plus a seal spec in, sealed bytes out; verification returns a plain
 report. No web framework, no database. What it owns:
 
-* codes – 统一社会信用代码 (:mod:`seals.uscc`, GB 32100) and ID numbers (:mod:`seals.id_number`,
+* codes – 统一社会信用代码 (:mod:`codes.uscc`, GB 32100) and ID numbers (:mod:`codes.id_number`,
   GB 11643), and where certificates carry them (:mod:`seals.identity`);
 * a demo CA with CRL and an RFC 3161 time-stamp authority (:mod:`seals.ca`, :mod:`seals.tsa`,
   certificate profiles in :mod:`seals.profiles`);
@@ -21,6 +21,8 @@ report. No web framework, no database. What it owns:
 Every refusal is a :class:`SealsError` subclass whose message is Chinese and fit to show.
 """
 
+from codes.id_number import id_check_digit, is_valid_id_number, validate_id_number
+from codes.uscc import check_digit, is_valid_uscc, validate_uscc
 from seals.ca import CertificateAuthority, IssuedCredential
 from seals.certcheck import check_certificate, load_certificate, load_crl
 from seals.errors import (
@@ -37,7 +39,6 @@ from seals.errors import (
     WithdrawError,
     WrongPin,
 )
-from seals.id_number import id_check_digit, is_valid_id_number, validate_id_number
 from seals.identity import (
     CertificateIdentity,
     HolderKind,
@@ -52,7 +53,6 @@ from seals.placement import FieldSlot, SealSpec
 from seals.revisions import withdraw_last
 from seals.signing import PreparedSeal, finish, prepare, seal_pdf, sign_digest
 from seals.tsa import TimestampAuthority
-from seals.uscc import check_digit, is_valid_uscc, validate_uscc
 from seals.verify import (
     Coverage,
     LaterChanges,

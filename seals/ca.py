@@ -31,14 +31,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from pyhanko.sign.timestamps import TimeStamper
 
+from codes.id_number import validate_id_number
+from codes.uscc import validate_uscc
 from seals import profiles
 from seals.errors import CaError, InvalidCode
-from seals.id_number import validate_id_number
 from seals.identity import HolderKind
 from seals.keystore import pack_p12
 from seals.profiles import KeyType, SigningKey
 from seals.tsa import TimestampAuthority
-from seals.uscc import validate_uscc
 
 STATE_FILE = "ca.json"
 ROOT_FILE = "root.pem"

@@ -34,17 +34,18 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 
+from codes.errors import InvalidCode
+from codes.id_number import validate_id_number
+from codes.uscc import validate_uscc
 from seals.ca import CRL_FILE, ROOT_FILE, STATE_FILE, CertificateAuthority
 from seals.certcheck import load_certificate
 from seals.errors import SealsError
-from seals.id_number import validate_id_number
 from seals.identity import HolderKind, identity_of
 from seals.images import official_seal_png, personal_seal_png
 from seals.keystore import unlock
 from seals.placement import MM, FieldSlot, SealSpec, page_size
 from seals.profiles import KeyType
 from seals.signing import seal_pdf
-from seals.uscc import validate_uscc
 from seals.verify import verify_pdf
 
 # The portal keeps its CA in $KUANGCAI_VAR_DIR/ca; the commands default to the same place.
@@ -61,7 +62,7 @@ def _refusals_as_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except SealsError as exc:
+        except (SealsError, InvalidCode) as exc:
             raise click.ClickException(str(exc)) from exc
 
     return wrapper  # type: ignore[return-value]

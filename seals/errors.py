@@ -6,13 +6,11 @@ the web layer may show it as is. The class says what went wrong so callers can b
 
 from __future__ import annotations
 
+from codes.errors import InvalidCode as InvalidCode  # seals.InvalidCode, from the codes
+
 
 class SealsError(Exception):
     """Base class: a refusal the user can understand and act on."""
-
-
-class InvalidCode(SealsError, ValueError):
-    """A 统一社会信用代码 or 身份证号码 that fails its national standard."""
 
 
 class WrongPin(SealsError):

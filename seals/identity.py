@@ -21,8 +21,8 @@ from enum import StrEnum
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from seals.id_number import is_valid_id_number
-from seals.uscc import is_valid_uscc
+from codes.id_number import is_valid_id_number
+from codes.uscc import is_valid_uscc
 
 USCC_OID = NameOID.ORGANIZATION_IDENTIFIER  # 2.5.4.97
 ID_NUMBER_OID = NameOID.SERIAL_NUMBER  # 2.5.4.5

@@ -64,8 +64,8 @@ def sample() -> dict[str, Any]:
         "验收合格后30日内付款。</p>",
         "delivery_place": "呼和浩特市赛罕区各中小学（清单附后）",
         "delivery_time": "合同签订后10日内",
-        "published_at": "2027-03-01T09:00",
-        "start_time": "2027-03-04T09:00",
+        "published_at": s.iso_time(s.BIDDING, "09:00"),
+        "start_time": s.iso_time(s.BIDDING_START, "09:00"),
         "duration_hours": 24,
         "quoting_rules": "<ul><li>报价不得高于采购人最高限制单价，且不得高于供应商本人入围价格；"
         "</li><li>竞价期间可撤回并重新报价，以截止时最后一次有效报价为准；</li>"

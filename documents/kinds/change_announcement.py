@@ -46,7 +46,7 @@ def sample() -> dict[str, Any]:
     return {
         "original_project_number": s.PROJECT_NUMBER,
         "original_project_name": s.PROJECT_NAME,
-        "original_announcement_date": "2026-11-21",
+        "original_announcement_date": s.iso_day(s.CALL),
         "corrections": [
             {
                 "target": "solicitation",
@@ -57,12 +57,12 @@ def sample() -> dict[str, Any]:
             {
                 "target": "announcement",
                 "item": "响应文件提交截止时间及开启时间",
-                "old_value": "2026年12月14日 09:30",
-                "new_value": "2026年12月21日 09:30",
+                "old_value": f"{s.cn_day(s.DEADLINE)} 09:30",
+                "new_value": f"{s.cn_day(s.NEW_DEADLINE)} 09:30",
             },
         ],
-        "change_date": "2026-11-30",
-        "new_submission_deadline": "2026-12-21T09:30",
+        "change_date": s.iso_day(s.CHANGED),
+        "new_submission_deadline": s.iso_time(s.NEW_DEADLINE, "09:30"),
         "other_matters": "<p>已获取征集文件的供应商请登录系统下载更正后的征集文件，"
         "其他内容不变。</p>",
         **s.announcement_contacts(),

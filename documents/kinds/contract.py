@@ -58,7 +58,7 @@ def sample() -> dict[str, Any]:
         "breach_liability": "乙方逾期交货的，每日按合同总价的0.5‰支付违约金；甲方逾期付款的，"
         "每日按应付未付款的0.5‰支付违约金。",
         "dispute_resolution": "协商不成的，向甲方所在地人民法院提起诉讼。",
-        "signing_date": "2027-03-15",
+        "signing_date": s.iso_day(s.CONTRACT_SIGNED),
     }
 
 

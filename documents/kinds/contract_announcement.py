@@ -54,8 +54,8 @@ def sample() -> dict[str, Any]:
         "contract_amount": "345600.00",
         "performance_period": "合同签订后10日内交货，质保期三年",
         "performance_place": "呼和浩特市赛罕区各中小学",
-        "signing_date": "2027-03-15",
-        "announcement_date": "2027-03-16",
+        "signing_date": s.iso_day(s.CONTRACT_SIGNED),
+        "announcement_date": s.iso_day(s.CONTRACT_SIGNED + 1),
         "attachment_name": "采购合同（公开版）.pdf",
     }
 

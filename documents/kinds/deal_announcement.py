@@ -44,8 +44,8 @@ def sample() -> dict[str, Any]:
              "unit": "台", "unit_price": "5760.00"},
         ],
         "deal_amount": "345600.00",
-        "decision_date": "2027-03-05",
-        "announcement_date": "2027-03-06",
+        "decision_date": s.iso_day(s.DECIDED),
+        "announcement_date": s.iso_day(s.DECIDED + 1),
     }
 
 

@@ -62,8 +62,8 @@ def sample() -> dict[str, Any]:
         "<li>起草框架协议，协助甲方与入围供应商签订；</li><li>答复询问、质疑。</li></ol>",
         "authority": "乙方在委托范围内以甲方名义办理征集事务，不得转委托；"
         "涉及入围结果的确认由甲方作出。",
-        "authority_start": "2026-10-25",
-        "authority_end": "2027-12-31",
+        "authority_start": s.iso_day(s.ENTRUSTED),
+        "authority_end": s.iso_day(s.AUTHORITY_END),
         "principal_duties": "<p>提供采购需求、采购方案等资料，对资料的真实性负责；"
         "按时确认征集文件和入围结果；按约定支付代理费用。</p>",
         "agent_duties": "<p>依法依规组织征集活动；对知悉的商业秘密保密；"
@@ -75,7 +75,7 @@ def sample() -> dict[str, Any]:
         "termination": "双方协商一致可书面变更或解除本协议；乙方严重违约的，甲方可单方解除。",
         "breach_liability": "一方违约给对方造成损失的，应依法承担赔偿责任。",
         "dispute_resolution": "协商不成的，向甲方所在地人民法院提起诉讼。",
-        "signing_date": "2026-10-25",
+        "signing_date": s.iso_day(s.ENTRUSTED),
         "signing_place": "内蒙古自治区呼和浩特市",
     }
 

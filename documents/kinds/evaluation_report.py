@@ -99,8 +99,8 @@ def sample() -> dict[str, Any]:
         "lot_number": "01",
         "lot_name": "台式计算机",
         "announcement_media": "中国政府采购网、内蒙古自治区政府采购网",
-        "announcement_date": "2026-11-21",
-        "opening_date": "2026-12-14",
+        "announcement_date": s.iso_day(s.CALL),
+        "opening_date": s.iso_day(s.DEADLINE),
         "opening_place": "内蒙古自治区政府采购云平台（线上开启）",
         "evaluation_method": "price_first",
         "evaluation_standards": "<p>对满足实质性要求的响应，按评审价格由低到高排序，"
@@ -113,7 +113,7 @@ def sample() -> dict[str, Any]:
             for n, q, why, p, rank, chosen in rows
         ],
         "conclusion": "<p>经评审，推荐前三名供应商入围第01包，评审过程合法有效。</p>",
-        "report_date": "2026-12-15",
+        "report_date": s.iso_day(s.REPORTED),
     }
 
 

@@ -116,9 +116,9 @@ def sample() -> dict[str, Any]:
         "甲方予以清退；协议期内不补充入围供应商。",
         "rights_duties": "<p>甲方负责协议的管理和履约监督；乙方应按协议价格及服务承诺"
         "向采购人供货，不得拒绝采购人的合理订单。</p>",
-        "term_start": "2027-01-01",
-        "term_end": "2027-12-31",
-        "signing_date": "2026-12-28",
+        "term_start": s.iso_day(s.TERM_START),
+        "term_end": s.year_from(s.TERM_START),
+        "signing_date": s.iso_day(s.AGREEMENT_SIGNED),
     }
 
 

@@ -38,18 +38,18 @@ def sample() -> dict[str, Any]:
                 "project_name": "赛罕区中小学教学用台式计算机采购",
                 "requirements_outline": "采购教学用台式计算机200台，国产化适配，三年上门保修。",
                 "budget_amount": "1200000.00",
-                "expected_month": "2027-03",
+                "expected_month": s.iso_month(s.BIDDING),
                 "remarks": "拟通过框架协议直接选定",
             },
             {
                 "project_name": "赛罕区教育局机关打印设备采购",
                 "requirements_outline": "采购A4黑白激光打印机30台及三年原装耗材。",
                 "budget_amount": "96000.00",
-                "expected_month": "2027-04",
+                "expected_month": s.iso_month(s.BIDDING + 30),
                 "remarks": "",
             },
         ],
-        "announcement_date": "2027-01-20",
+        "announcement_date": s.iso_day(s.INTENTION),
         "notes": "<p>本次公开的采购意向是本单位政府采购工作的初步安排，"
         "具体采购项目情况以相关采购公告和采购文件为准。</p>",
     }

@@ -38,7 +38,7 @@ def sample() -> dict[str, Any]:
         "purchaser": {**s.contact(s.PURCHASER), "uscc": s.PURCHASER["uscc"]},
         "supplier": {**s.contact(supplier), "uscc": supplier["uscc"]},
         "contract_amount": "86400.00",
-        "signing_date": "2027-03-20",
+        "signing_date": s.iso_day(s.ONLINE_CONTRACT_SIGNED),
     }
 
 

@@ -63,7 +63,7 @@ def sample() -> dict[str, Any]:
         "project_number": s.PROJECT_NUMBER,
         "lot_number": "01",
         "lot_name": "台式计算机",
-        "opening_time": "2026-12-14T09:30",
+        "opening_time": s.iso_time(s.DEADLINE, "09:30"),
         "opening_place": "内蒙古自治区政府采购云平台（线上开启）",
         "decryption_minutes": 30,
         "agency_name": s.AGENCY["name"],

@@ -6,9 +6,12 @@ valid GB 11714 organisation-code check and a valid GB 32100 check character.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from documents.uscc import ALPHABET, check_digit
+from codes.uscc import CHARSET as ALPHABET
+from codes.uscc import check_digit
+from documents.formatting import cn_date
 
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -112,3 +115,51 @@ def announcement_contacts() -> dict[str, dict[str, str]]:
     """The contact blocks closing an announcement: collector, agency, the agency's handler."""
     return {"collector": contact(COLLECTOR), "agency": contact(AGENCY),
             "project_contact": {"name": AGENCY["contact"], "phone": AGENCY["phone"]}}
+
+
+# ---- the project's timeline ---------------------------------------------------------------------
+# Sample dates are days counted from the call's publication, which is today in China: a sample
+# is never out of date, whatever day it is used (tests move the clock to reach other days).
+
+
+def call_day() -> date:
+    """Today in China Standard Time: the day the samples' collection announcement is published."""
+    return (datetime.now(UTC) + timedelta(hours=8)).date()
+
+
+def day(offset: int) -> date:
+    return call_day() + timedelta(days=offset)
+
+
+def iso_day(offset: int) -> str:
+    return day(offset).isoformat()
+
+
+def iso_time(offset: int, clock: str) -> str:
+    """``iso_time(23, "09:30")``: that day at that time, as a datetime-local field holds it."""
+    return f"{iso_day(offset)}T{clock}"
+
+
+def iso_month(offset: int) -> str:
+    return iso_day(offset)[:7]
+
+
+def cn_day(offset: int) -> str:
+    return cn_date(day(offset))
+
+
+def year_from(offset: int) -> str:
+    """The last day of a one-year term starting ``offset`` days after the call."""
+    start = day(offset)
+    try:
+        anniversary = start.replace(year=start.year + 1)
+    except ValueError:  # a term starting on 29 February
+        anniversary = start.replace(year=start.year + 1, day=28) + timedelta(days=1)
+    return (anniversary - timedelta(days=1)).isoformat()
+
+
+#: Days after the call's publication on which the samples' events fall.
+INTENTION, ENTRUSTED, CALL, CHANGED, TERMINATION_REQUESTED, TERMINATED = -30, -27, 0, 9, 10, 11
+OBTAIN_END, DEADLINE, NEW_DEADLINE, REPORTED, SHORTLISTED = 13, 23, 30, 24, 26
+AGREEMENT_SIGNED, TERM_START, BIDDING, BIDDING_START, DECIDED = 37, 41, 100, 103, 104
+CONTRACT_SIGNED, ONLINE_CONTRACT_SIGNED, AUTHORITY_END = 114, 119, 405

@@ -106,7 +106,7 @@ def sample() -> dict[str, Any]:
             },
         ],
         "panel": [{"name": name, "role": role} for name, _, role in s.EXPERTS],
-        "announcement_date": "2026-12-17",
+        "announcement_date": s.iso_day(s.SHORTLISTED),
         "other_matters": "<p>入围供应商应在入围结果公告发布之日起30日内签订框架协议。</p>",
         **s.announcement_contacts(),
     }

@@ -84,7 +84,7 @@ def sample() -> dict[str, Any]:
         "agreement_type": "closed",
         "collector": s.contact(s.COLLECTOR),
         "agency": s.contact(s.AGENCY),
-        "issue_date": "2026-11-21",
+        "issue_date": s.iso_day(s.CALL),
         "invitation": f"<p>{s.COLLECTOR['name']}委托{s.AGENCY['name']}，就{s.PROJECT_NAME}"
         "采用框架协议采购方式进行公开征集，欢迎符合资格条件的供应商参加。</p>",
         "supplier_notices": "<h3>一、说明</h3><p>本征集文件适用于本项目第一阶段征集活动。"
@@ -112,9 +112,9 @@ def sample() -> dict[str, Any]:
         "</li><li>未按规定加盖电子签章的。</li></ul>",
         "response_format": "<p>响应文件由资格证明文件、报价文件、技术响应文件三部分组成，"
         "通过政府采购云平台编制并加密上传。</p>",
-        "submission_deadline": "2026-12-14T09:30",
+        "submission_deadline": s.iso_time(s.DEADLINE, "09:30"),
         "submission_method": "通过内蒙古自治区政府采购云平台在线提交加密的电子响应文件。",
-        "opening_time": "2026-12-14T09:30",
+        "opening_time": s.iso_time(s.DEADLINE, "09:30"),
         "opening_place": "内蒙古自治区政府采购云平台（线上开启）",
         "validity_days": 90,
         "framework_agreement_text": "<p>见附件一《框架协议》（格式文本），"

@@ -32,7 +32,7 @@ def sample() -> dict[str, Any]:
         "（A4黑白激光打印机）的征集活动。</p>",
         "other_matters": "<p>已获取征集文件的供应商将通过系统消息另行通知；"
         "本项目第01、02包继续进行。</p>",
-        "announcement_date": "2026-12-02",
+        "announcement_date": s.iso_day(s.TERMINATED),
         **s.announcement_contacts(),
     }
 

@@ -23,7 +23,7 @@ def sample() -> dict[str, Any]:
         "project_name": s.PROJECT_NAME,
         "project_number": s.PROJECT_NUMBER,
         "reason": "采购需求发生重大变化，需终止本项目的征集活动。",
-        "request_date": "2026-12-01",
+        "request_date": s.iso_day(s.TERMINATION_REQUESTED),
     }
 
 

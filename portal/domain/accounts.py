@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from codes.errors import InvalidCode
+from codes.uscc import validate_uscc as _validate_uscc
 from portal.domain import audit
 from portal.domain.errors import InvalidInput
 from portal.models import (
@@ -20,8 +22,6 @@ from portal.models import (
     User,
     UserPosition,
 )
-from seals.errors import InvalidCode
-from seals.uscc import validate_uscc as _validate_uscc
 
 
 class AuthenticationFailed(InvalidInput):

@@ -1,55 +1,21 @@
 """Time limits on announcements, counted on the official PRC calendar (调休 included).
 
-The calendar is data (``portal/data/workdays.json``, or the file named by
-``KUANGCAI_WORKDAYS``) that an administrator extends each year when the State Council publishes
-the next year's arrangement. The limits are configurable: ``DEADLINE_RULES`` holds the defaults
-of documents.md and ``DEADLINE_RULES_BY_REGION`` overrides them per province (GB/T 2260 code).
+The calendar is ``portal.domain.workdays``: the shipped years plus those an administrator
+records. The limits are configurable: ``DEADLINE_RULES`` holds the defaults of documents.md and
+``DEADLINE_RULES_BY_REGION`` overrides them per province (GB/T 2260 code).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import cache
-from pathlib import Path
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
 
-from portal.domain import lifecycle
+from portal.domain import lifecycle, workdays
 from portal.models import Document, beijing_now
-
-DEFAULT_CALENDAR = Path(__file__).resolve().parent.parent / "data" / "workdays.json"
-
-
-@dataclass(frozen=True)
-class WorkCalendar:
-    holidays: frozenset[date]
-    makeup_workdays: frozenset[date]  # weekends worked in exchange (调休上班)
-
-    def is_working_day(self, day: date) -> bool:
-        if day in self.makeup_workdays:
-            return True
-        return day.weekday() < 5 and day not in self.holidays
-
-    def working_days(self, start: date, end: date) -> int:
-        """Working days from ``start`` to ``end``, both included."""
-        days = (end - start).days + 1
-        return sum(self.is_working_day(start + timedelta(n)) for n in range(max(days, 0)))
-
-
-@cache
-def load_calendar(path: str) -> WorkCalendar:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return WorkCalendar(frozenset(date.fromisoformat(d) for d in data["holidays"]),
-                        frozenset(date.fromisoformat(d) for d in data["workdays"]))
-
-
-def calendar() -> WorkCalendar:
-    return load_calendar(str(current_app.config.get("WORKDAYS_FILE") or DEFAULT_CALENDAR))
 
 
 def rule_value(doc: Document, name: str) -> int:
@@ -73,12 +39,36 @@ def collection_time_limits(doc: Document, data: Mapping[str, Any]) -> dict[str, 
         errors["submission_deadline"] = [_(
             "自公告发布之日至响应文件提交截止之日不得少于%(n)s日（现为%(d)s日）。",
             n=minimum, d=(deadline - published).days)]
-    working = calendar().working_days(_day(data["obtain_start"]), _day(data["obtain_end"]))
+    start, end = _day(data["obtain_start"]), _day(data["obtain_end"])
+    calendar = workdays.calendar()
+    working = calendar.working_days(start, end)
     at_least = rule_value(doc, "obtain_min_working_days")
     if working < at_least:
-        errors["obtain_end"] = [_("征集文件提供期限不得少于%(n)s个工作日（现为%(d)s个）。",
-                                  n=at_least, d=working)]
+        message = _("征集文件提供期限不得少于%(n)s个工作日（现为%(d)s个）。",
+                    n=at_least, d=working)
+        note = workdays.missing_note(calendar.missing_years(start, end))
+        errors["obtain_end"] = [f"{message}{note}" if note else message]
     return errors
+
+
+def _draft_day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def collection_calendar_note(doc: Document, draft: Mapping[str, Any]) -> list[str]:
+    """Tells the clerk when the obtaining period runs through a year without holiday data."""
+    start, end = _draft_day(draft.get("obtain_start")), _draft_day(draft.get("obtain_end"))
+    if start is None or end is None:
+        return []
+    note = workdays.missing_note(workdays.calendar().missing_years(start, end))
+    return [_("征集文件提供期限按工作日计算：%(note)s", note=note)] if note else []
+
+
+lifecycle.register_rule("collection_announcement", collection_time_limits)
+lifecycle.register_note("collection_announcement", collection_calendar_note)
 
 
 def bidding_not_in_the_past(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -107,6 +97,5 @@ def bidding_not_started(session: Any, doc: Document) -> str | None:
     return refusal["start_time"][0] if refusal else None
 
 
-lifecycle.register_rule("collection_announcement", collection_time_limits)
 lifecycle.register_rule("bidding_announcement", bidding_not_in_the_past)
 lifecycle.register_publish_guard("bidding_announcement", bidding_not_started)

@@ -77,6 +77,8 @@ MAX_REASON = 500
 # (who the collector is), reviewers that depend on the parties, and what follows an approval.
 Rule = Callable[[Document, Mapping[str, Any]], dict[str, list[str]]]
 _rules: dict[str, list[Rule]] = {}
+Note = Callable[[Document, Mapping[str, Any]], list[str]]
+_notes: dict[str, list[Note]] = {}
 _reviewers: dict[str, Callable[[Document], tuple[str, ...]]] = {}
 _on_approved: dict[str, list[Callable[[Session, User, Document], None]]] = {}
 _locked: dict[str, Callable[[Document], dict[str, str]]] = {}
@@ -206,6 +208,16 @@ def _with_profiles(kind: documents.Kind, start: Mapping[str, Any],
 
 def register_rule(kind_code: str, rule: Rule) -> None:
     _rules.setdefault(kind_code, []).append(rule)
+
+
+def register_note(kind_code: str, note: Note) -> None:
+    """Something the drafter should know before submitting (not an error): reads the draft."""
+    _notes.setdefault(kind_code, []).append(note)
+
+
+def notes(doc: Document) -> list[str]:
+    draft = draft_formdata(doc)
+    return [text for note in _notes.get(doc.kind, ()) for text in note(doc, draft)]
 
 
 def register_reviewers(kind_code: str, reviewers_of: Callable[[Document], tuple[str, ...]]) -> None:

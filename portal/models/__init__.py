@@ -3,6 +3,7 @@
 from portal.models.announcement import Announcement, AnnouncementProcess
 from portal.models.audit import AuditEvent, AuditHead
 from portal.models.base import BEIJING, Base, beijing, beijing_now, utcnow
+from portal.models.calendar import CalendarYear
 from portal.models.credential import Credential, CredentialStatus, HolderType
 from portal.models.document import (
     Decision,
@@ -28,6 +29,7 @@ from portal.models.seal import Seal, SealStatus
 from portal.models.user import Position, User, UserPosition
 
 __all__ = [
+    "CalendarYear",
     "Announcement",
     "AnnouncementProcess",
     "Credential",

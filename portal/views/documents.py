@@ -129,7 +129,7 @@ def _check_page(doc: Document, status: int = 200, errors: dict[str, list[str]] |
                 upload_form: UploadPdfForm | None = None) -> Any:
     return render("drafting/check.html", status, doc=doc, kind=lifecycle.kind_of(doc),
                   errors=lifecycle.check_draft(doc) if errors is None else errors,
-                  form=VersionForm(version=doc.version),
+                  notes=lifecycle.notes(doc), form=VersionForm(version=doc.version),
                   upload_form=upload_form or UploadPdfForm(version=doc.version))
 
 

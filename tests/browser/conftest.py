@@ -28,16 +28,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The served portal's var folder (its SQLite file and CA), for what no page does."""
-    return tmp_path_factory.mktemp("live")
+def live_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of the served portal's commands: its own files (database, built-in CA)."""
+    var = tmp_path_factory.mktemp("live")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(KUANGCAI_VAR_DIR=str(var), KUANGCAI_ENV="development")
+    return env
 
 
 @pytest.fixture(scope="session")
-def live_portal(live_var: Path) -> Iterator[str]:
-    var = live_var
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(KUANGCAI_VAR_DIR=str(var), KUANGCAI_ENV="development")
+def live_portal(live_env: dict[str, str]) -> Iterator[str]:
+    env, var = live_env, Path(live_env["KUANGCAI_VAR_DIR"])
     for step in (["db", "upgrade"], ["demo"]):
         subprocess.run(KUANGCAI + step, env=env, check=True, capture_output=True)
     port = _free_port()

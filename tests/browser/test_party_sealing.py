@@ -64,7 +64,8 @@ def enter_pin_and_submit(page: Page, state: str) -> None:
 
 
 def test_a_seal_is_refused_for_a_certificate_of_another_uscc_then_made_with_the_right_one(
-        page: Page, live_portal: str, live_var: Path, tmp_path: Path) -> None:
+        page: Page, live_portal: str, live_env: dict[str, str], tmp_path: Path) -> None:
+    live_var = Path(live_env["KUANGCAI_VAR_DIR"])
     with sqlite3.connect(live_var / "kuangcai.sqlite") as database:
         old = database.execute("SELECT uscc FROM organisations WHERE name = ?",
                                (SUPPLIER,)).fetchone()[0]
@@ -111,15 +112,12 @@ def test_a_seal_is_refused_for_a_certificate_of_another_uscc_then_made_with_the_
 
     # the certificate issued for the registered code, bound on the CA page
     p12 = tmp_path / "jiean.p12"
-    env = {**os.environ, "KUANGCAI_VAR_DIR": str(live_var), "KUANGCAI_PIN": DEMO_PIN}
+    env = {**live_env, "KUANGCAI_PIN": DEMO_PIN}
     subprocess.run([sys.executable, "-m", "portal.cli", "ca", "issue", "--org-name", SUPPLIER,
                     "--uscc", CORRECTED, "-o", str(p12)], env=env, check=True,
                    capture_output=True)
     refusal.get_by_role("link", name="查看或绑定 CA 证书").click()
-    key_file = page.get_by_label("证书文件")
-    # _macros.field renders type="None" for inputs it is not given a type (fixed on main)
-    key_file.evaluate("input => { input.type = 'file'; }")
-    key_file.set_input_files(str(p12))
+    page.get_by_label("证书文件").set_input_files(str(p12))
     page.get_by_label("证书密码（PIN）").fill(DEMO_PIN)
     page.get_by_role("button", name="绑定").click()
     expect(page.get_by_role("status")).to_contain_text("续期")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,8 @@ import pytest
 
 from documents import RenderedFile, UnsupportedFormat, get_kind, render_docx
 from documents.docx_templates import BUILDERS, build
+from documents.formatting import cn_date
+from documents.kinds import sample_data as s
 from documents.templating import TEMPLATE_ROOT
 
 from .conftest import DOCX_CODES, pdf_text, squash
@@ -23,13 +25,15 @@ Sample = Callable[[str], dict[str, Any]]
 KEY_TEXT = {
     "entrustment_agreement": ["委托代理协议", "NMGZC-WT-2026-0158", "内蒙古恒信招标代理有限公司",
                               "12150000MB1A234570", "编制征集文件，报甲方确认；",
-                              "人民币壹拾贰万元整（¥120,000.00）", "2026年10月25日"],
+                              "人民币壹拾贰万元整（¥120,000.00）", s.cn_day(s.ENTRUSTED)],
     "solicitation": ["征集文件", "第二章　供应商须知", "NMGZC-KJ-2026-0158", "6,500.00",
-                     "价格优先法", "2026年12月14日 09:30", "响应文件应使用中文编制；"],
+                     "价格优先法", f"{s.cn_day(s.DEADLINE)} 09:30", "响应文件应使用中文编制；"],
     "framework_agreement": ["框架协议", "NMGZC-KJ-2026-0158-KX01", "内蒙古草原云信息技术有限公司",
-                            "人民币陆仟伍佰元整", "伍仟捌佰玖拾元整", "2027年12月31日"],
+                            "人民币陆仟伍佰元整", "伍仟捌佰玖拾元整",
+                            cn_date(date.fromisoformat(s.year_from(s.TERM_START)))],
     "contract": ["采购合同", "SHQJY-HT-2027-0031", "1115010501152378XQ", "长城 世恒TD120A2",
-                 "人民币叁拾肆万伍仟陆佰元整（¥345,600.00）", "2027年3月15日"],
+                 "人民币叁拾肆万伍仟陆佰元整（¥345,600.00）",
+                 s.cn_day(s.CONTRACT_SIGNED)],
 }
 
 
@@ -75,7 +79,8 @@ def test_docx_bytes_are_deterministic(code: str, samples: dict[str, Any],
 def test_docx_metadata_is_dated_by_the_document(rendered_docx: dict[str, RenderedFile]) -> None:
     properties = docx.Document(io.BytesIO(rendered_docx["contract"].content)).core_properties
     assert properties.created == properties.modified
-    assert properties.created.replace(tzinfo=None) == datetime(2027, 3, 15)
+    signed = datetime.combine(s.day(s.CONTRACT_SIGNED), time())
+    assert properties.created.replace(tzinfo=None) == signed
     assert properties.title == "采购合同"
 
 

@@ -25,6 +25,7 @@ from documents import (
 from documents import fields as f
 from documents.formatting import cn_date, cn_datetime, cn_month, format_quantity
 from documents.formdata import iter_leaves, to_formdata
+from documents.kinds import sample_data as s
 from documents.money import format_amount
 from documents.richtext import html_to_paragraphs
 from documents.templating import CHOICES
@@ -151,7 +152,7 @@ def test_different_data_gives_a_different_file_identifier(sample_of: Sample,
                                                           rendered_pdfs: dict[str, RenderedFile]
                                                           ) -> None:
     data = sample_of("termination_announcement")
-    data["announcement_date"] = "2026-12-03"
+    data["announcement_date"] = s.iso_day(s.TERMINATED + 1)
     other = render_pdf("termination_announcement", data).content
     ids = [re.search(rb"/ID \[\(([0-9a-f]+)\)", pdf).group(1)  # type: ignore[union-attr]
            for pdf in (other, rendered_pdfs["termination_announcement"].content)]
@@ -200,7 +201,7 @@ def test_the_issuer_seal_anchor_sits_on_the_date_line(pdf_files: dict[str, Path]
          str(pdf_files["solicitation"]), "-"],
         check=True, capture_output=True, text=True).stdout
     date_boxes = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">'
-                            r"2026年11月21日</word>", out)
+                            + s.cn_day(s.CALL) + "</word>", out)
     x_min, y_min, x_max = map(float, date_boxes[-1])  # the signature's date comes last
     anchor_from_top = A4_HEIGHT_PT - anchor.y_pt
     assert x_min < anchor.x_pt < x_max  # centred over the date

@@ -2,8 +2,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from codes.uscc import CHARSET as ALPHABET
+from codes.uscc import check_digit, is_valid_uscc
 from documents.kinds import sample_data
-from documents.uscc import ALPHABET, check_digit, is_valid_uscc
 
 bodies = st.builds(
     lambda head, division, tail: head + division + tail,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from documents import ValidationFailed, get_kind, to_formdata, validate, validate_step
 from documents import fields as f
 from documents.formdata import iter_leaves
+from documents.kinds import sample_data as s
 
 from .conftest import KIND_CODES
 
@@ -111,7 +112,7 @@ def test_typed_values_are_decimals_dates_and_read_only(sample_of: Sample) -> Non
     with pytest.raises(TypeError):
         data["total_amount"] = Decimal(0)  # type: ignore[index]
     opening = validate("opening_record", sample_of("opening_record")).data
-    assert opening["opening_time"] == datetime(2026, 12, 14, 9, 30)
+    assert opening["opening_time"] == datetime.combine(s.day(s.DEADLINE), time(9, 30))
 
 
 @pytest.mark.parametrize("code", KIND_CODES)
@@ -226,17 +227,18 @@ def test_money_typed_with_thousands_separators_is_read(sample_of: Sample) -> Non
          "suppliers-5-rejection_reason", "资格审查不通过的，须写明原因"),
         ("framework_agreement", lambda d: d["products"][0].update(agreement_price="6600.00"),
          "products-0-agreement_price", "协议价格不得高于最高限制单价 6,500.00 元"),
-        ("framework_agreement", lambda d: d.update(term_end="2028-01-01"), "term_end",
+        ("framework_agreement", lambda d: d.update(term_end=s.iso_day(s.TERM_START + 366)),
+         "term_end",
          "框架协议期限不得超过12个月"),
         ("requirements", lambda d: d.update(goods_function=""), "goods_function",
          "请填写功能要求"),
-        ("bidding_announcement", lambda d: d.update(start_time="2027-02-28T09:00"),
+        ("bidding_announcement", lambda d: d.update(start_time=s.iso_time(s.BIDDING - 1, "09:00")),
          "start_time", "竞价开始时间不能早于公告发布时间"),
         ("deal_announcement", lambda d: d.update(deal_amount="345600.01"), "deal_amount",
          "合计金额应等于各行金额之和 345,600.00 元"),
         ("opening_record", lambda d: d.update(decryption_minutes=20), "decryption_minutes",
          "解密时限（分钟）应在30到600之间"),
-        ("entrustment_agreement", lambda d: d.update(authority_end="2026-01-01"),
+        ("entrustment_agreement", lambda d: d.update(authority_end=s.iso_day(s.ENTRUSTED - 1)),
          "authority_end", "代理期限的结束日期不能早于开始日期"),
         ("intention_announcement", lambda d: d["intentions"].clear(), "intentions-0-project_name",
          "请填写采购项目名称"),

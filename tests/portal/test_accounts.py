@@ -7,10 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from codes.uscc import CHARSET, check_digit
 from portal.domain import accounts
 from portal.domain.errors import InvalidInput
 from portal.models import AuditEvent, OrgKind, Region, RegionLevel, SupplierKind
-from seals.uscc import CHARSET, check_digit
 from tests.helpers import csrf_token, sign_in
 
 pytestmark = pytest.mark.db

@@ -9,7 +9,8 @@ from flask import current_app
 from sqlalchemy import select
 
 import documents
-from portal.domain import deadlines, lifecycle
+from documents.kinds import sample_data as s
+from portal.domain import deadlines, lifecycle, workdays
 from portal.domain.errors import TransitionNotAllowed
 from portal.models import DocumentStatus, User
 from tests.helpers import project_with_approved_plan
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.db
 
 def test_the_calendar_knows_holidays_and_make_up_working_days(app) -> None:
     with app.app_context():
-        cal = deadlines.calendar()
+        cal = workdays.calendar()
     assert cal.is_working_day(date(2026, 2, 14))  # a Saturday worked for the Spring Festival
     assert not cal.is_working_day(date(2026, 2, 16))  # a Monday of the Spring Festival
     assert not cal.is_working_day(date(2026, 11, 21))  # an ordinary Saturday
@@ -39,8 +40,8 @@ def draft_announcement(db, **changes):
 
 
 def test_twenty_days_from_publication_to_the_deadline(db, demo) -> None:
-    clerk, short = draft_announcement(db, submission_deadline="2026-12-06T09:30",
-                                      opening_time="2026-12-06T09:30")
+    clerk, short = draft_announcement(db, submission_deadline=s.iso_time(15, "09:30"),
+                                      opening_time=s.iso_time(15, "09:30"))
     with pytest.raises(lifecycle.SubmissionInvalid) as refused:
         lifecycle.submit(db, clerk, short, None)
     assert refused.value.errors["submission_deadline"] == [
@@ -53,8 +54,8 @@ def test_twenty_days_from_publication_to_the_deadline(db, demo) -> None:
 def test_a_province_may_set_its_own_limit(db, demo) -> None:
     current_app.config["DEADLINE_RULES_BY_REGION"] = {"150000": {"collection_min_days": 15}}
     try:
-        clerk, doc = draft_announcement(db, submission_deadline="2026-12-06T09:30",
-                                        opening_time="2026-12-06T09:30")
+        clerk, doc = draft_announcement(db, submission_deadline=s.iso_time(15, "09:30"),
+                                        opening_time=s.iso_time(15, "09:30"))
         lifecycle.submit(db, clerk, doc, None)
         assert doc.status is DocumentStatus.in_review
     finally:

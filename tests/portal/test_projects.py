@@ -7,6 +7,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import select
 
 import documents
+from documents.kinds import sample_data as s
 from portal import authority, storage
 from portal.domain import lifecycle, project_changes
 from portal.domain.errors import Forbidden, TransitionNotAllowed
@@ -462,8 +463,8 @@ def test_a_change_reopens_the_solicitation_and_lists_what_changed(
     # a change to the solicitation 10 days before the deadline must move the deadline
     change = projects.draft_document(
         db, agency_clerk, entrusted_project, change_kind.code, "变更公告",
-        start_from={**change_kind.sample(), "change_date": "2026-12-04",
-                    "new_submission_deadline": "2026-12-14T09:30"})
+        start_from={**change_kind.sample(), "change_date": s.iso_day(s.DEADLINE - 10),
+                    "new_submission_deadline": s.iso_time(s.DEADLINE, "09:30")})
     with pytest.raises(lifecycle.SubmissionInvalid) as refused:
         lifecycle.submit(db, agency_clerk, change, None)
     assert "须顺延提交截止时间" in refused.value.errors["new_submission_deadline"][0]

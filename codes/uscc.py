@@ -6,7 +6,7 @@ character: ``31 - (Σ value(cᵢ)·wᵢ mod 31)``, where 31 becomes ``0``.
 
 from __future__ import annotations
 
-from seals.errors import InvalidCode
+from codes.errors import InvalidCode
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)

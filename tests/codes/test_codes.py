@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from codes.uscc import CHARSET
 from seals import (
     InvalidCode,
     check_digit,
@@ -17,7 +18,6 @@ from seals import (
     validate_id_number,
     validate_uscc,
 )
-from seals.uscc import CHARSET
 
 # Published codes of real organisations and the GB 11643 standard's own example.
 REAL_USCCS = ["9144030071526726XG", "91110000600037341L", "91350100M000100Y43"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from seals.errors import InvalidCode
+from codes.errors import InvalidCode
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
