@@ -64,6 +64,9 @@ class Kind:
     uploaded_pdf: bool = False
     sealed_if_party: tuple[Role, ...] = ()
     party_blocks: tuple[tuple[Role, str], ...] = ()
+    #: (rows, total): each row's ``amount`` is its quantity × unit price and ``total`` their
+    #: sum, computed for the drafter as they type rather than typed (采购合同's items).
+    computed_amounts: tuple[str, str] | None = None
 
     def block_of(self, role: str) -> str | None:
         """The group of fields naming the party that seals as ``role`` (None: no block)."""

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 import documents
+from documents.fields import MAX_ROWS
 from portal import jobs_queue, storage
 from portal.board import indexing
 from portal.domain import audit
@@ -130,6 +131,29 @@ def locked_fields(doc: Document) -> dict[str, str]:
     sealing party's name and uscc as registered, then what a kind's hook locks."""
     special = _locked.get(doc.kind)
     return {**party_locked(doc), **(special(doc) if special else {})}
+
+
+def computed_fields(kind: documents.Kind, formdata: Mapping[str, str]) -> dict[str, str]:
+    """Values the portal computes from others as the drafter types (采购合同: 金额 and 合计)."""
+    if kind.computed_amounts is None:
+        return {}
+    from documents.kinds.parts import computed_amounts
+
+    return computed_amounts(formdata, *kind.computed_amounts)
+
+
+def field_hints(doc: Document) -> dict[str, str]:
+    """Read-only fields of the wizard with the reason shown beside each: locked ones, and
+    amounts computed from the rows (every row a step can hold)."""
+    hints = locked_hints(doc)
+    kind = kind_of(doc)
+    if kind.computed_amounts is not None:
+        rows, total = kind.computed_amounts
+        row_hint = _("自动计算：数量 × 单价")
+        hints.update({f"{rows}-{index}-amount": row_hint
+                      for index in range(MAX_ROWS)})
+        hints[total] = _("自动计算：各行金额之和")
+    return hints
 
 
 def locked_hints(doc: Document) -> dict[str, str]:
@@ -348,6 +372,10 @@ def save_step(db: Session, actor: User, doc: Document, version: int | None, step
     locked = locked_fields(doc)
     posted = [[k, locked.get(k, v)] for k, v in formdata.items(multi=True)
               if _belongs_to(k, names)]
+    computed = computed_fields(kind, MultiDict([(k, v) for k, v in posted]))
+    posted = [[k, computed.get(k, v)] for k, v in posted]
+    posted += [[k, v] for k, v in computed.items() if k not in {p[0] for p in posted}
+               and _belongs_to(k, names)]
     kept = [[k, v] for k, v in doc.draft_data if not _belongs_to(k, names)]
     result = documents.validate_step(doc.kind, step_slug, MultiDict([(k, v) for k, v in posted]))
     move(doc, "save", S.draft)

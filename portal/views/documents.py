@@ -78,19 +78,22 @@ def step(document_id: int, slug: str) -> Any:
     if request.method == "GET":
         form = wizard_step.form_class(lifecycle.draft_formdata(doc))
         return render("drafting/step.html", doc=doc, kind=kind, current=wizard_step, form=form,
-                      locked=lifecycle.locked_hints(doc))
+                      locked=lifecycle.field_hints(doc))
     posted = _without_removed_row(request.form)
     result = lifecycle.save_step(db.session(), current_user, doc, _version(), slug, posted)
     if "autosave" in request.form:
-        # Only the new version and a note go back; the preview reloads on the event.
-        return render_template("drafting/_autosaved.html", doc=doc), {"HX-Trigger": "draft-saved"}
+        # Only the new version, a note and computed amounts go back; the preview reloads.
+        computed = lifecycle.computed_fields(kind, lifecycle.draft_formdata(doc))
+        return (render_template("drafting/_autosaved.html", doc=doc, computed=computed),
+                {"HX-Trigger": "draft-saved"})
     if "add_row" in request.form:
         getattr(result.form, request.form["add_row"]).append_entry()
     elif result.ok and "next" in request.form:
         return redirect(_after(kind, slug, doc))
     status = 400 if not result.ok and "add_row" not in request.form else 200
     return render("drafting/step.html", status, doc=doc, kind=kind, current=wizard_step,
-                  form=result.form, saved=result.ok, locked=lifecycle.locked_hints(doc))
+                  form=result.form, saved=result.ok, locked=lifecycle.field_hints(doc),
+                  problems=len(result.errors))
 
 
 def _without_removed_row(form: MultiDict[str, str]) -> MultiDict[str, str]:
@@ -220,7 +223,22 @@ def publish(document_id: int) -> Any:
 def preview(document_id: int) -> Any:
     doc = _load(document_id)
     data = documents.preview_data(doc.kind, lifecycle.draft_formdata(doc))
-    html = documents.render_html(doc.kind, data, region=doc.region_code, preview=True)
+    return _framed_html(documents.render_html(doc.kind, data, region=doc.region_code,
+                                              preview=True))
+
+
+@bp.get("/revisions/<int:revision_id>/view")
+@access(SIGNED_IN)
+def revision_view(revision_id: int) -> Any:
+    """The submitted revision as HTML, for the reviewer to read beside 审核通过 / 退回."""
+    revision = _load_revision(revision_id)
+    doc = revision.document
+    data = documents.preview_data(doc.kind, revision.data)
+    return _framed_html(documents.render_html(doc.kind, data, region=doc.region_code,
+                                              preview=True))
+
+
+def _framed_html(html: str) -> Response:
     response = Response(html, mimetype="text/html")
     # The preview is the document's own HTML (sanitised, no scripts) framed by the wizard.
     response.headers["Content-Security-Policy"] = (

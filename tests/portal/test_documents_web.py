@@ -241,3 +241,51 @@ def test_rendering_says_pdf_only_for_a_kind_without_docx(app, signed_in, db) -> 
     db.commit()
     page = clerk.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert "正在生成 PDF…" in page and "DOCX" not in page
+
+
+def test_contract_amounts_and_total_are_computed_as_the_drafter_types(signed_in, db) -> None:
+    """The autosave answers with 金额 and 合计 computed (swapped into the page out of band);
+    a typed amount that disagrees is replaced, so 保存并继续 moves on instead of a bare 400."""
+    from portal.models import Organisation
+
+    school = db.scalar(select(Organisation).where(Organisation.name == "呼和浩特市第一中学"))
+    client = signed_in("gys_mfr")
+    doc_id = new_document(client, "contract", "台式计算机采购合同", purchaser=school.id)
+    url = f"/documents/{doc_id}/steps/items"
+    page = client.get(url).get_data(as_text=True)
+    assert "自动计算：数量 × 单价" in page and "自动计算：各行金额之和" in page
+    posted = {"csrf_token": csrf_token(page), "version": version_of(page),
+              "items-0-name": "台式计算机", "items-0-specification": "长城 世恒TD120A2",
+              "items-0-quantity": "50", "items-0-unit": "台", "items-0-unit_price": "5800",
+              "items-0-amount": "1.00", "total_amount": "2.00"}
+    autosaved = client.post(url, data={**posted, "autosave": "1"},
+                            headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert re.search(r'id="items-0-amount"[^>]*value="290000.00"[^>]*hx-swap-oob="true"',
+                     autosaved)
+    assert re.search(r'id="total_amount"[^>]*value="290000.00"', autosaved)
+    page = client.get(url).get_data(as_text=True)
+    moved = client.post(url, data={**posted, "version": version_of(page), "next": "1"})
+    assert moved.status_code == 302, moved.get_data(as_text=True)[:300]
+    draft = lifecycle.draft_formdata(db.get(Document, doc_id))
+    assert (draft["items-0-amount"], draft["total_amount"]) == ("290000.00", "290000.00")
+
+
+def test_the_reviewer_reads_the_submitted_revision_beside_approve_and_return(
+        signed_in, db) -> None:
+    clerk = signed_in("zj_clerk")
+    doc_id = new_document(clerk, "requirements", "办公设备采购需求")
+    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
+    clerk.post(f"/documents/{doc_id}/submit",
+               data={"csrf_token": csrf_token(check), "version": version_of(check)})
+    revision = db.get(Document, doc_id).current_revision
+    reviewer = signed_in("zj_reviewer")
+    page = reviewer.get(f"/documents/{doc_id}").get_data(as_text=True)
+    view = f"/documents/revisions/{revision.id}/view"
+    review = page[page.index('class="review"'):]
+    assert f'src="{view}"' in review and "审核通过" in review and "退回修改" in review
+    shown = reviewer.get(view)
+    html = shown.get_data(as_text=True)
+    sample = documents.get_kind("requirements").sample()
+    assert shown.status_code == 200 and sample["project_name"] in html
+    assert "frame-ancestors 'self'" in shown.headers["Content-Security-Policy"]
+    assert signed_in("gys_mfr").get(view).status_code == 404  # not a party
