@@ -178,8 +178,10 @@ def sealed_announcement(app: Any, db: Any, kind_code: str, title: str,
 
     clerk = user(db, "zj_clerk")
     kind = documents.get_kind(kind_code)
-    if project is None and kind_code == "collection_announcement":
-        # a collection announcement is published only once its project's plan is approved
+    if project is None and kind_code in ("collection_announcement", "change_announcement",
+                                         "shortlist_announcement"):
+        # a collection announcement is published only once its project's plan is approved,
+        # a change or shortlist announcement only in a project whose call is published
         project = project_with_approved_plan(db)
     doc = projects.draft_document(db, clerk, project, kind.code, title, start_from=kind.sample())
     lifecycle.submit(db, clerk, doc, None)

@@ -289,3 +289,21 @@ def test_the_reviewer_reads_the_submitted_revision_beside_approve_and_return(
     assert shown.status_code == 200 and sample["project_name"] in html
     assert "frame-ancestors 'self'" in shown.headers["Content-Security-Policy"]
     assert signed_in("gys_mfr").get(view).status_code == 404  # not a party
+
+
+def test_times_on_the_document_page_are_beijing_time_and_say_so(signed_in, db) -> None:
+    """Stored in UTC, shown eight hours later with the label (not bare UTC)."""
+    from datetime import timedelta
+
+    clerk = signed_in("zj_clerk")
+    doc_id = new_document(clerk, "requirements", "办公设备采购需求")
+    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
+    clerk.post(f"/documents/{doc_id}/submit",
+               data={"csrf_token": csrf_token(check), "version": version_of(check)})
+    revision = db.get(Document, doc_id).current_revision
+    local = revision.submitted_at + timedelta(hours=8)
+    page = clerk.get(f"/documents/{doc_id}").get_data(as_text=True)
+    shown = f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}（北京时间）"
+    assert f"提交于 {shown}" in page
+    listing = clerk.get("/documents").get_data(as_text=True)
+    assert "（北京时间）" in listing
