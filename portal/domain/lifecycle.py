@@ -348,6 +348,25 @@ def _pairs(formdata: MultiDict[str, str]) -> list[list[str]]:
     return [[key, value] for key, value in formdata.items(multi=True)]
 
 
+def may_discard(user: User, doc: Document) -> bool:
+    return (doc.status is S.draft and not doc.revisions and user.org_id == doc.owner_org_id
+            and Position.clerk in user.positions)
+
+
+def discard_draft(db: Session, actor: User, doc: Document, version: int | None) -> None:
+    """放弃草稿: a draft never submitted is deleted; the audit log keeps its kind, title and what
+    it held (so nothing submitted, reviewed or sealed can ever be discarded)."""
+    check_version(doc, version)
+    _require_clerk_of(actor, doc.owner_org_id)
+    if doc.status is not S.draft or doc.revisions:
+        raise TransitionNotAllowed(_("只有从未提交的草稿可以放弃；已提交的文书保留全部版本。"))
+    _audit(db, actor, doc, "discarded", doc.status.value,
+           {"title": doc.title, "draft": doc.draft_data,
+            "parties": {p.role: p.org_id for p in doc.parties}})
+    db.delete(doc)
+    db.commit()
+
+
 def require_editable(doc: Document) -> None:
     if doc.status is not S.draft:
         raise StepFinished(_("该文书已提交，不能再修改；如需修改请在审核通过后“重新编辑”。"))

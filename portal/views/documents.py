@@ -6,9 +6,11 @@ lifecycle command and render or redirect; the lifecycle checks roles, positions 
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 from werkzeug.datastructures import MultiDict
@@ -47,7 +49,8 @@ def index() -> Any:
                                    Document.id.in_(involved)))
         .order_by(Document.updated_at.desc()).limit(200)
     ).all()
-    return render("drafting/index.html", docs=docs)
+    same_title = Counter((doc.kind, doc.title) for doc in docs)
+    return render("drafting/index.html", docs=docs, same_title=same_title)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -200,6 +203,16 @@ def return_to_drafter(document_id: int) -> Any:
         return _show(doc, 400, return_form=form)
     lifecycle.return_to_drafter(db.session(), current_user, doc, _version(), form.reason.data)
     return redirect(url_for(".show", document_id=document_id))
+
+
+@bp.post("/<int:document_id>/discard")
+@access(SIGNED_IN)
+def discard(document_id: int) -> Any:
+    doc = _load(document_id)
+    title = doc.title
+    lifecycle.discard_draft(db.session(), current_user, doc, _version())
+    flash(_("已放弃草稿“%(title)s”。", title=title))
+    return redirect(url_for(".index"))
 
 
 @bp.post("/<int:document_id>/reopen")

@@ -307,3 +307,55 @@ def test_times_on_the_document_page_are_beijing_time_and_say_so(signed_in, db) -
     assert f"提交于 {shown}" in page
     listing = clerk.get("/documents").get_data(as_text=True)
     assert "（北京时间）" in listing
+
+
+def test_errors_name_fields_by_their_chinese_labels_with_row_numbers(signed_in, db) -> None:
+    """Two surveyed purchasers where three are needed, one of them unnamed: the check page
+    says 需求调查情况 · 调查的采购人 (and 第 2 行), never surveyed_purchasers; the step shows the
+    rule before saving."""
+    clerk = signed_in("zj_clerk")
+    doc_id = new_document(clerk, "requirements", "办公设备采购需求")
+    step = clerk.get(f"/documents/{doc_id}/steps/survey").get_data(as_text=True)
+    assert "至少填写3家采购人" in step
+    doc = db.get(Document, doc_id)
+    doc.draft_data = [[k, "" if k == "surveyed_purchasers-1-name" else v]
+                      for k, v in doc.draft_data if not k.startswith("surveyed_purchasers-2-")]
+    db.commit()
+    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
+    summary = check[check.index("error-summary"):check.index("</ul>", check.index("error-summary"))]
+    assert "需求调查情况 · 调查的采购人：至少需要3家采购人" in summary
+    assert "需求调查情况 · 调查的采购人 第 2 行 · " in summary
+    assert "surveyed_purchasers" not in summary
+
+
+def test_a_draft_never_submitted_can_be_discarded_and_is_audited(signed_in, db) -> None:
+    from portal.models import AuditEvent
+
+    clerk = signed_in("zj_clerk")
+    first = new_document(clerk, "requirements", "办公设备采购需求")
+    second = new_document(clerk, "requirements", "办公设备采购需求")
+    listing = clerk.get("/documents").get_data(as_text=True)
+    assert listing.count(">重名</span>") == 2  # duplicate titles are flagged
+    page = clerk.get(f"/documents/{second}").get_data(as_text=True)
+    assert "放弃草稿" in page
+    # not by another organisation, nor by a reviewer of this one
+    reviewer = signed_in("zj_reviewer")
+    token = csrf_token(reviewer.get("/documents").get_data(as_text=True))
+    assert reviewer.post(f"/documents/{second}/discard",
+                         data={"csrf_token": token}).status_code == 403
+    gone = clerk.post(f"/documents/{second}/discard",
+                      data={"csrf_token": csrf_token(page), "version": version_of(page)})
+    assert gone.status_code == 302
+    assert db.get(Document, second) is None
+    event = db.scalars(select(AuditEvent).where(AuditEvent.action == "document.discarded")).one()
+    assert event.subject_id == str(second) and event.detail["title"] == "办公设备采购需求"
+    listing = clerk.get("/documents").get_data(as_text=True)
+    assert "已放弃草稿" in listing and ">重名</span>" not in listing
+    # a submitted one keeps all its versions
+    check = clerk.get(f"/documents/{first}/check").get_data(as_text=True)
+    clerk.post(f"/documents/{first}/submit",
+               data={"csrf_token": csrf_token(check), "version": version_of(check)})
+    page = clerk.get(f"/documents/{first}").get_data(as_text=True)
+    assert "放弃草稿" not in page
+    refused = clerk.post(f"/documents/{first}/discard", data={"csrf_token": csrf_token(page)})
+    assert refused.status_code == 409 and db.get(Document, first) is not None
