@@ -67,6 +67,20 @@ class Kind:
     #: (rows, total): each row's ``amount`` is its quantity × unit price and ``total`` their
     #: sum, computed for the drafter as they type rather than typed (采购合同's items).
     computed_amounts: tuple[str, str] | None = None
+    #: (field, value, fields): ``fields`` apply only while ``field`` has ``value`` (采购标的:
+    #: goods fields for a goods project, services fields for services); the wizard hides them
+    #: otherwise.
+    shown_when: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+    def hidden_fields(self, values: Mapping[str, Any]) -> frozenset[str]:
+        """Fields that do not apply given ``values`` (nothing is hidden while the deciding
+        field is still empty)."""
+        hidden: set[str] = set()
+        for field, value, fields in self.shown_when:
+            chosen = values.get(field)
+            if chosen and chosen != value:
+                hidden.update(fields)
+        return frozenset(hidden)
 
     def block_of(self, role: str) -> str | None:
         """The group of fields naming the party that seals as ``role`` (None: no block)."""

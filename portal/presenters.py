@@ -71,7 +71,10 @@ def _display(field: Field) -> object:
 
 
 def answers(doc: Document, step: documents.WizardStep) -> list[tuple[str, str, object]]:
-    return list(_labelled_leaves(step.form_class(draft_formdata(doc))))
+    draft = draft_formdata(doc)
+    hidden = documents.get_kind(doc.kind).hidden_fields(draft)
+    return [answer for answer in _labelled_leaves(step.form_class(draft))
+            if answer[0] not in hidden]
 
 
 def field_label(kind: documents.Kind, path: str) -> str:

@@ -187,6 +187,11 @@ def _anchor_key(revision: Revision, role: str) -> str | None:
     return None
 
 
+def reserved_place(revision: Revision, role: str) -> tuple[int, float, float]:
+    """Lower-left corner of the place reserved for ``role``'s seal (page, x, y in points)."""
+    return _anchor(revision, role)
+
+
 def _anchor(revision: Revision, role: str) -> tuple[int, float, float]:
     """Lower-left corner of a seal centred on the kind's anchor for ``role``."""
     anchors = revision.anchors or {}

@@ -79,9 +79,10 @@ def step(document_id: int, slug: str) -> Any:
         raise NotFound()
     lifecycle.require_editable(doc)
     if request.method == "GET":
-        form = wizard_step.form_class(lifecycle.draft_formdata(doc))
-        return render("drafting/step.html", doc=doc, kind=kind, current=wizard_step, form=form,
-                      locked=lifecycle.field_hints(doc))
+        draft = lifecycle.draft_formdata(doc)
+        return render("drafting/step.html", doc=doc, kind=kind, current=wizard_step,
+                      form=wizard_step.form_class(draft), locked=lifecycle.field_hints(doc),
+                      hidden=kind.hidden_fields(draft))
     posted = _without_removed_row(request.form)
     result = lifecycle.save_step(db.session(), current_user, doc, _version(), slug, posted)
     if "autosave" in request.form:
@@ -96,7 +97,8 @@ def step(document_id: int, slug: str) -> Any:
     status = 400 if not result.ok and "add_row" not in request.form else 200
     return render("drafting/step.html", status, doc=doc, kind=kind, current=wizard_step,
                   form=result.form, saved=result.ok, locked=lifecycle.field_hints(doc),
-                  problems=len(result.errors))
+                  problems=len(result.errors),
+                  hidden=kind.hidden_fields(lifecycle.draft_formdata(doc)))
 
 
 def _without_removed_row(form: MultiDict[str, str]) -> MultiDict[str, str]:

@@ -132,6 +132,10 @@ def test_a_seal_is_refused_for_a_certificate_of_another_uscc_then_made_with_the_
     open_contract(page)
     page.get_by_role("link", name="盖章", exact=True).click()
     expect(page.locator(".named-party")).to_contain_text(PURCHASER)
+    reserved = page.locator(".seal-page[data-reserved-fx]")
+    reserved.scroll_into_view_if_needed()
+    expect(reserved.locator(".seal-marker")).to_be_visible()  # where the seal will go
+    snap(page, "reserved-place")
     page.get_by_role("button", name="确定位置并准备盖章").click()
     enter_pin_and_submit(page, "采购单位已盖章")
     expect(page.locator(".status")).to_have_text("已盖章")

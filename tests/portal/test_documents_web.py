@@ -359,3 +359,18 @@ def test_a_draft_never_submitted_can_be_discarded_and_is_audited(signed_in, db) 
     assert "放弃草稿" not in page
     refused = clerk.post(f"/documents/{first}/discard", data={"csrf_token": csrf_token(page)})
     assert refused.status_code == 409 and db.get(Document, first) is not None
+
+
+def test_the_subject_step_shows_only_the_fields_of_the_project_category(signed_in, db) -> None:
+    clerk = signed_in("zj_clerk")
+    doc_id = new_document(clerk, "requirements", "办公设备采购需求")  # the sample: goods
+    goods = clerk.get(f"/documents/{doc_id}/steps/subject").get_data(as_text=True)
+    assert 'name="goods_function"' in goods and 'name="service_content"' not in goods
+    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
+    assert "功能要求" in check and "服务内容" not in check
+    doc = db.get(Document, doc_id)
+    doc.draft_data = [[k, "services" if k == "project_category" else v]
+                      for k, v in doc.draft_data]
+    db.commit()
+    services = clerk.get(f"/documents/{doc_id}/steps/subject").get_data(as_text=True)
+    assert 'name="service_content"' in services and 'name="goods_function"' not in services
