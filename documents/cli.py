@@ -67,6 +67,9 @@ def render(
 ) -> None:
     """按 DATA（JSON 文件，- 表示标准输入）生成 PDF，可选 DOCX；数据有误时不写任何文件。"""
     chosen = _kind_or_fail(kind)
+    for path in (output, docx_output):
+        if path is not None and not (path.parent or Path(".")).is_dir():
+            raise click.ClickException(f"无法写入 {path}：目录 {path.parent} 不存在")
     try:
         document = json.load(data)
     except json.JSONDecodeError as exc:
@@ -85,7 +88,10 @@ def render(
         click.echo(f"无法生成{chosen.title}：{exc}", err=True)
         sys.exit(1)
     for path, rendered in files:
-        _write_atomically(path, rendered.content)
+        try:
+            _write_atomically(path, rendered.content)
+        except OSError as exc:
+            raise click.ClickException(f"无法写入 {path}：{exc.strerror}") from None
         click.echo(f"{path}\t{len(rendered.content)} 字节\tsha256 {rendered.sha256}")
 
 

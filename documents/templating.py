@@ -9,7 +9,6 @@ extends ``default/<name>``, which always means the default file.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -21,6 +20,7 @@ from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
+from codes.region import validate_region
 from documents.choices import CHOICES
 from documents.formatting import cn_date, cn_datetime, cn_month, cn_ordinal, format_quantity
 from documents.money import format_amount, to_capitals
@@ -32,15 +32,13 @@ TEMPLATE_ROOT = Path(
     or Path(__file__).resolve().parent.parent / "templates" / "documents"
 )
 DEFAULT_FOLDER = "default"
-_REGION = re.compile(r"^\d{6}$")
 
 
 def region_chain(region: str | None) -> tuple[str, ...]:
     """Folders searched for a region, most specific first: county, city, province, default."""
     if region is None:
         return (DEFAULT_FOLDER,)
-    if not _REGION.match(region):
-        raise ValueError(f"地区代码应为6位数字（GB/T 2260），收到：{region!r}")
+    validate_region(region)  # InvalidCode, a ValueError, says what is wrong
     chain = [region, region[:4] + "00", region[:2] + "0000"]
     unique = [code for i, code in enumerate(chain) if code not in chain[:i]]
     return (*unique, DEFAULT_FOLDER)

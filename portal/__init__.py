@@ -1,24 +1,21 @@
-"""The Kuangcai web portal: app factory, models, domain commands and views."""
+"""The Kuangcai web portal: app factory, models, domain commands and views.
+
+Importing the package costs nothing: the factory imports the web stack when it runs, so the
+``kuangcai`` command loads only what the chosen command needs.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, has_request_context, session
-from flask_login import AnonymousUserMixin
+if TYPE_CHECKING:
+    from flask import Flask
 
-from portal import db, errors, policy, presenters, templating
-from portal.config import ROOT, Config, load_config
-from portal.extensions import babel, csrf, htmx, limiter, login_manager
-
-
-class Anonymous(AnonymousUserMixin):
-    role = None
-    positions: frozenset[str] = frozenset()
+    from portal.config import Config
 
 
 def _select_locale() -> str:
-    from flask import current_app
+    from flask import current_app, has_request_context, session
 
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang") if has_request_context() else None
@@ -27,6 +24,12 @@ def _select_locale() -> str:
 
 
 def create_app(config: Config | None = None, **overrides: Any) -> Flask:
+    from flask import Flask
+
+    from portal import db, errors, policy, presenters, templating
+    from portal.config import ROOT, load_config
+    from portal.extensions import Anonymous, babel, csrf, htmx, limiter, login_manager
+
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),

@@ -1,7 +1,13 @@
-"""The ``kuangcai`` console script."""
+"""The ``kuangcai`` console script.
+
+Each command imports what it needs when it runs: ``kuangcai --help`` loads neither the web app
+nor WeasyPrint or pyHanko, and ``kuangcai render`` loads the document library only. The pure
+libraries' commands (``documents.cli``, ``seals.cli``) are found by name when called.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import subprocess
@@ -14,6 +20,39 @@ from typing import Any
 import click
 
 from portal.config import load_config
+
+#: Commands of the pure libraries: name -> (module:attribute, the short help ``--help`` shows).
+LIBRARY_COMMANDS = {
+    "kinds": ("documents.cli:kinds", "列出全部文书类型（代码在前）。"),
+    "sample": ("documents.cli:sample", "输出某类文书的示例数据（JSON，render 命令可直接读取）。"),
+    "render": ("documents.cli:render",
+               "按 DATA（JSON 文件，- 表示标准输入）生成 PDF，可选 DOCX；数据有误时不写任何文件。"),
+    "verify": ("seals.cli:verify_command", "验证 PDF 中的全部签章。"),
+    "seal": ("seals.cli:seal_command", "在 PDF 上加盖电子签章（PAdES）。"),
+    "ca": ("seals.cli:ca_group", "演示 CA：签发、吊销证书，生成 CRL。"),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose library commands are imported only when one of them is run."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LIBRARY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LIBRARY_COMMANDS:
+            module, _, attribute = LIBRARY_COMMANDS[cmd_name][0].partition(":")
+            command = getattr(importlib.import_module(module), attribute)
+            assert isinstance(command, click.Command)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, LIBRARY_COMMANDS[name][1]) if name in LIBRARY_COMMANDS
+                else (name, self.commands[name].get_short_help_str(limit=formatter.width))
+                for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 def _app() -> Any:
@@ -35,7 +74,7 @@ def _app_context() -> Iterator[Any]:
         db.dispose(app)
 
 
-@click.group()
+@click.group(cls=LazyGroup)
 def main() -> None:
     """框采 — framework-agreement e-procurement portal."""
 
@@ -44,11 +83,14 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int, help="RQ worker processes")
-def serve(host: str, port: int, workers: int) -> None:
-    """Serve the web app; without REDIS_URL also start an embedded Redis and the workers."""
+@click.option("--threads", default=8, show_default=True, type=int,
+              help="web threads (one gunicorn process, as the embedded SQLite has one writer)")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the web app through gunicorn; without REDIS_URL also start an embedded Redis and
+    the workers. Ctrl-C or SIGTERM stops them all."""
     from portal import embedded_redis, migrate
 
-    config = load_config()
+    config = load_config()  # also makes the installation's secret key before gunicorn forks
     if migrate.current_revision(config.DATABASE_URL) is None:
         raise click.ClickException(
             "数据库尚未初始化：请先运行 kuangcai db upgrade（演示数据：kuangcai demo）"
@@ -59,23 +101,36 @@ def serve(host: str, port: int, workers: int) -> None:
         embedded, url = embedded_redis.start(config.VAR_DIR)
         os.environ["REDIS_URL"] = url
         click.echo(f"embedded Redis at {url}")
-        children = [
-            subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"])
-            for _ in range(workers)
-        ]
-    # a service manager stops us with SIGTERM: exit through ``finally`` so the workers and the
-    # embedded Redis stop too
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        children = [subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"],
+                                     start_new_session=True) for _ in range(workers)]
+    # its own session too: a terminal's Ctrl-C reaches this process only, which stops each
+    # child once (a second signal would make RQ abandon a job half done)
+    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
+                            "--workers", "1", "--worker-class", "gthread",
+                            "--threads", str(threads), "--graceful-timeout", "20",
+                            "portal:create_app()"], start_new_session=True)
+    children.append(web)
+
+    def stop(*_: Any) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    click.echo(f"Kuangcai on http://{host}:{port}/ (Ctrl-C stops it)")
     try:
-        click.echo(f"Kuangcai on http://{host}:{port}/")
-        _app().run(host=host, port=port, threaded=True, use_reloader=False)
+        web.wait()
     finally:
+        stop()
         for child in children:
-            child.send_signal(signal.SIGTERM)
-        for child in children:
-            child.wait(timeout=30)
+            try:
+                child.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                child.kill()
         if embedded is not None:
             embedded.shutdown()
+        click.echo("Kuangcai stopped")
 
 
 @main.command()
@@ -93,12 +148,15 @@ def worker(burst: bool, queues: tuple[str, ...]) -> None:
 def demo() -> None:
     """Seed demo data (idempotent) and print the demo accounts."""
     from jobs.worker import AppContextWorker
-    from portal import db, embedded_redis
+    from portal import db, embedded_redis, migrate
     from portal.demo import DEMO_PASSWORD, DEMO_PIN, seed, seed_credentials
     from portal.demo_board import seed_board
     from portal.jobs_queue import QUEUES, redis_connection
     from portal.views.auth import hasher
 
+    url = load_config().DATABASE_URL
+    migrate.upgrade(url)  # a new installation: make the schema first (idempotent)
+    click.echo(f"database at {migrate.current_revision(url)}")
     embedded = None
     if not os.environ.get("REDIS_URL"):  # publishing queues jobs, as under kuangcai serve
         embedded, os.environ["REDIS_URL"] = embedded_redis.start(load_config().VAR_DIR)
@@ -205,19 +263,6 @@ def holidays_import(file: Path) -> None:
             click.echo(f"已录入 {arrangement.year} 年节假日安排：放假 "
                        f"{len(arrangement.holidays)} 天，调休上班 {len(arrangement.workdays)} 天")
 
-
-def _mount_library_commands() -> None:
-    """The pure libraries' own commands: kinds, sample, render (documents); verify, seal, ca
-    (seals). They run without the web app or a database."""
-    from documents.cli import kinds, render, sample
-    from seals.cli import register
-
-    for command in (kinds, sample, render):
-        main.add_command(command)
-    register(main)
-
-
-_mount_library_commands()
 
 if __name__ == "__main__":
     main()

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_sign_in import sign_in
+from tests.browser.test_sign_in import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +64,7 @@ def test_amounts_are_computed_as_typed_and_the_reviewer_sees_the_contract(
     expect(page.get_by_text("修改后才能提交")).to_have_count(0)
     page.get_by_role("button", name="提交审核").click()
     expect(page.locator(".status")).to_have_text("审核中")
-    page.get_by_role("button", name="退出").click()
+    sign_out(page)
 
     sign_in(page, live_portal, "bt_reviewer")
     page.get_by_role("link", name=re.compile(TITLE)).click()

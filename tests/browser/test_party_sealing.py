@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal.demo import DEMO_PIN, demo_uscc
-from tests.browser.test_sign_in import sign_in
+from tests.browser.test_sign_in import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -37,10 +37,6 @@ def snap(page: Page, name: str) -> None:
         page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
     if size:
         page.set_viewport_size(size)
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="退出").click()
 
 
 def open_contract(page: Page) -> None:

@@ -9,15 +9,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal.demo import DEMO_PIN
-from tests.browser.test_sign_in import sign_in
+from tests.browser.test_sign_in import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
 TITLE = "台式计算机采购合同（浏览器盖章）"
 
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="退出").click()
 
 
 def open_contract(page: Page) -> None:

@@ -14,6 +14,12 @@ pytestmark = pytest.mark.browser
 ORG_NAMES = {org.key: org.name for org in ORGS}
 
 
+def sign_out(page: Page) -> None:
+    """Click 退出 and wait until the portal has signed the user out (the POST is done)."""
+    page.get_by_role("button", name="退出").click()
+    expect(page.get_by_role("banner").get_by_role("link", name="登录")).to_be_visible()
+
+
 def sign_in(page: Page, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
     page.goto(f"{base}/login")
     page.get_by_label("用户名").fill(username)
@@ -30,8 +36,7 @@ def test_demo_account_signs_in_to_its_todo_list(
     expect(page).to_have_url(f"{live_portal}/todo")
     expect(page.get_by_role("heading", name="我的待办")).to_be_visible()
     expect(page.locator(".who")).to_have_text(f"{name} · {ORG_NAMES[org_key]}")
-    page.get_by_role("button", name="退出").click()
-    expect(page.get_by_role("banner").get_by_role("link", name="登录")).to_be_visible()
+    sign_out(page)
 
 
 def test_wrong_password_shows_the_error_and_keeps_the_username(

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal.demo import DEMO_PIN
-from tests.browser.test_sign_in import sign_in
+from tests.browser.test_sign_in import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ NAME = "内蒙古自治区2027年度办公设备框架协议采购项目（浏�
 
 def as_user(page: Page, base: str, username: str) -> None:
     if page.get_by_role("button", name="退出").count():
-        page.get_by_role("button", name="退出").click()
+        sign_out(page)
     sign_in(page, base, username)
 
 

@@ -15,13 +15,10 @@ from playwright.sync_api import Page, expect
 import documents
 from portal.demo import ORGS
 from tests.browser.conftest import KUANGCAI
-from tests.browser.test_sign_in import sign_in
+from tests.browser.test_sign_in import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="退出").click()
 
 
 def test_the_password_is_typed_hidden(page: Page, live_portal: str) -> None:

@@ -80,3 +80,31 @@ def test_broken_json_and_unknown_kinds_are_reported(tmp_path: Path) -> None:
     assert result.exit_code != 0 and "不是有效的 JSON" in result.output
     result = CliRunner().invoke(sample, ["invoice"])
     assert result.exit_code != 0 and "未知的文书类型" in result.output
+
+
+def test_an_output_folder_that_does_not_exist_is_one_clear_line(tmp_path: Path) -> None:
+    data = tmp_path / "contract.json"
+    data.write_text(CliRunner().invoke(sample, ["contract"]).output, encoding="utf-8")
+    for option in ("-o", "--docx"):
+        args = ["contract", str(data), "-o", str(tmp_path / "c.pdf")]
+        if option == "-o":
+            args[3] = str(tmp_path / "missing" / "c.pdf")
+        else:
+            args += ["--docx", str(tmp_path / "missing" / "c.docx")]
+        result = CliRunner().invoke(render, args)
+        assert result.exit_code == 1
+        assert result.output.strip().splitlines() == [
+            f"Error: 无法写入 {tmp_path / 'missing'}/c.{'pdf' if option == '-o' else 'docx'}："
+            f"目录 {tmp_path / 'missing'} 不存在"]
+        assert not (tmp_path / "c.pdf").exists()
+
+
+def test_an_unknown_region_is_refused(tmp_path: Path) -> None:
+    data = CliRunner().invoke(sample, ["contract"]).output
+    for region, message in (("999999", "地区代码 999999 不存在：没有代码为 99 的省级行政区"),
+                            ("15", "地区代码应为6位数字")):
+        result = CliRunner().invoke(render, ["contract", "-", "-o", str(tmp_path / "c.pdf"),
+                                             "--region", region], input=data)
+        assert result.exit_code == 1 and message in result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "c.pdf").exists()

@@ -60,6 +60,7 @@ def test_every_portal_form_renders_its_fields_as_their_types(app, db, demo_keys,
     clerk = signed_in("zj_clerk")
     visit(clerk, "/documents/new")
     visit(clerk, "/account/ca")
+    visit(signed_in("cz_reviewer"), "/oversight/calendar")
     visit(signed_in("gys_mfr"), f"/participation/{open_call.id}")
 
     # the project page offers 下达方案 to the collector, then 项目负责人 to the agency
