@@ -76,6 +76,12 @@ def _check_declaration(kind: Kind) -> None:
             raise TypeError(f"{kind.code}: unknown role {role!r}")
     if not set(kind.sealed_if_party) <= set(kind.sealed_by):
         raise TypeError(f"{kind.code}: sealed_if_party names a role that does not seal")
+    groups = {field.name for step in kind.steps for field in step.form_class()
+              if field.type == "FormField"}
+    for role, block in kind.party_blocks:
+        if role not in kind.sealed_by or block not in groups:
+            raise TypeError(f"{kind.code}: party block {role!r}->{block!r} is not a sealing "
+                            "role's group of fields")
     if kind.board_category is not None and kind.board_category not in BOARD_CATEGORIES:
         raise TypeError(f"{kind.code}: unknown board category {kind.board_category!r}")
     if len({step.slug for step in kind.steps}) != len(kind.steps):

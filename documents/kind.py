@@ -41,6 +41,11 @@ class Kind:
     (``seal-anchor-supplier-1`` …); a single party gets ``seal-anchor-<role>``.
     ``sealed_if_party`` names roles of ``sealed_by`` that seal only when the document has
     such a party (the agency of an entrusted project; a collector acting alone seals alone).
+    ``party_blocks`` names, per sealing role, the group of fields that describes that party
+    in the document (``("supplier", "supplier")``, ``("agency", "agent")``): the portal fills
+    it from the organisation's registered profile, locks its name and uscc, and a seal for
+    that role must carry the same uscc. Two roles may share a block (a 委托代理协议's 委托方 is
+    the collector or the purchaser, whichever drafts it).
     """
 
     code: str
@@ -58,6 +63,28 @@ class Kind:
     #: rendering; the template only renders its record for the preview.
     uploaded_pdf: bool = False
     sealed_if_party: tuple[Role, ...] = ()
+    party_blocks: tuple[tuple[Role, str], ...] = ()
+    #: (rows, total): each row's ``amount`` is its quantity × unit price and ``total`` their
+    #: sum, computed for the drafter as they type rather than typed (采购合同's items).
+    computed_amounts: tuple[str, str] | None = None
+    #: (field, value, fields): ``fields`` apply only while ``field`` has ``value`` (采购标的:
+    #: goods fields for a goods project, services fields for services); the wizard hides them
+    #: otherwise.
+    shown_when: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+    def hidden_fields(self, values: Mapping[str, Any]) -> frozenset[str]:
+        """Fields that do not apply given ``values`` (nothing is hidden while the deciding
+        field is still empty)."""
+        hidden: set[str] = set()
+        for field, value, fields in self.shown_when:
+            chosen = values.get(field)
+            if chosen and chosen != value:
+                hidden.update(fields)
+        return frozenset(hidden)
+
+    def block_of(self, role: str) -> str | None:
+        """The group of fields naming the party that seals as ``role`` (None: no block)."""
+        return next((block for r, block in self.party_blocks if r == role), None)
 
     def step(self, slug: str) -> WizardStep:
         for step in self.steps:

@@ -119,10 +119,12 @@ def validate_step(kind_code: str, step_slug: str, formdata: Any) -> StepResult:
             errors.setdefault(path, []).extend(messages)
     typed = dict(form.data)
     if not errors:
-        mine = field_names(form)
+        leaves = {field.name: field for field in iter_leaves(form)}
         for path, messages in _run_checks(kind, typed).items():
-            if path in mine:
+            if path in leaves:
                 errors.setdefault(path, []).extend(messages)
+                # shown beside the field, not only counted: a failed step always says why
+                leaves[path].errors = [*leaves[path].errors, *messages]
     return StepResult(form=form, data=to_jsonable(typed), errors=errors)
 
 

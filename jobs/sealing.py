@@ -29,7 +29,7 @@ def prepare_seal(seal_id: int) -> str:
     spec = seals.SealSpec(
         field_name=seal.field_name, image_png=image, page=seal.page, x=seal.x, y=seal.y,
         certify=seal.position == 0 and sealing.reserves_fields(seal.revision),
-        reason=f"{seal.org.name} 盖章", location="框采",
+        reason=sealing.seal_reason(seal), location="框采",
         reserve=sealing.reserved_slots(session, seal),
     )
     certificate = x509.load_der_x509_certificate(seal.credential.certificate_der)

@@ -181,7 +181,7 @@ class _Board:
             assert role is not None
             reviewer = (self.reviewer(org_key) if role == clerk.role.value
                         else self.reviewer_of(doc.party_org_id(role)))
-            lifecycle.approve(self.db, reviewer, doc, None)
+            lifecycle.approve(self.db, reviewer, doc, None, {"opinion": "同意"})
         render_revision(revision.id)
         self.db.expire_all()
         return doc

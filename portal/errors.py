@@ -44,8 +44,18 @@ def init_app(app: Flask) -> None:
     def _csrf(exc: CSRFError) -> Any:
         return error_page(400, _("表单已过期或来源无法验证，请刷新页面后重新提交。"))
 
+    def _rollback() -> None:
+        """A failed flush leaves the session unusable; the error page needs it (current user)."""
+        from portal import db
+
+        try:
+            db.session().rollback()
+        except Exception:  # noqa: BLE001 - the page is still worth trying
+            app.logger.exception("rollback failed")
+
     @app.errorhandler(StaleDataError)
     def _stale(exc: StaleDataError) -> Any:
+        _rollback()
         # Two people saved the same item at once; the later commit lost the race.
         return error_page(409, _("该文书已被他人修改，请刷新页面查看最新内容后再操作。"))
 
@@ -56,6 +66,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:
         app.logger.exception("unhandled error")
+        _rollback()
         try:
             return error_page(500, _("请求未能完成，已记录错误。请稍后重试或联系管理员。"))
         except Exception:  # the page itself failed: answer plainly rather than not at all

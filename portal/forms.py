@@ -140,6 +140,9 @@ class NewDocumentForm(FlaskForm):
 
     def chosen_parties(self, kind: documents.Kind) -> dict[str, Organisation]:
         roles = {*self.needed_roles(kind), *kind.sealed_if_party} - {self.user.role.value}
+        # the drafter is the party of its own block (a purchaser's 委托代理协议 has no collector)
+        own = kind.block_of(self.user.role.value)
+        roles = {role for role in roles if own is None or kind.block_of(role) != own}
         return {role: self.orgs[getattr(self, f"party_{role}").data]
                 for role in sorted(roles) if getattr(self, f"party_{role}").data}
 

@@ -71,17 +71,44 @@ def _display(field: Field) -> object:
 
 
 def answers(doc: Document, step: documents.WizardStep) -> list[tuple[str, str, object]]:
-    return list(_labelled_leaves(step.form_class(draft_formdata(doc))))
+    draft = draft_formdata(doc)
+    hidden = documents.get_kind(doc.kind).hidden_fields(draft)
+    return [answer for answer in _labelled_leaves(step.form_class(draft))
+            if answer[0] not in hidden]
 
 
 def field_label(kind: documents.Kind, path: str) -> str:
+    """The Chinese label of a field path as the wizard shows it, rows numbered:
+    ``surveyed_purchasers-1-name`` → 需求调查情况 · 调查的采购人 第 2 行 · 单位名称; a list's own
+    path (``surveyed_purchasers``, "至少 3 家") → 需求调查情况 · 调查的采购人."""
     if path == "upload":
         return str(_l("合同 PDF"))
     for step in kind.steps:
-        for name, label, _value in _labelled_leaves(step.form_class()):
-            if name == path:
-                return f"{step.title} · {label}"
+        label = _label_of(step.form_class, path.split("-"))
+        if label is not None:
+            return f"{step.title} · {label}"
     return path or str(_l("文书"))
+
+
+def _label_of(form_class: type[Form], parts: list[str]) -> str | None:
+    field = next((f for f in form_class() if f.short_name == parts[0]), None)
+    if field is None:
+        return None
+    label, rest = str(field.label.text), parts[1:]
+    if not rest:
+        return label
+    if isinstance(field, FormField):
+        inner = _label_of(field.form_class, rest)
+        return None if inner is None else f"{label} · {inner}"
+    if isinstance(field, FieldList) and rest[0].isdigit():
+        row = str(_l("%(label)s 第 %(n)s 行", label=label, n=int(rest[0]) + 1))
+        unbound = field.unbound_field
+        if len(rest) == 1:
+            return row
+        if unbound.field_class is FormField:
+            inner = _label_of(unbound.args[0], rest[1:])
+            return None if inner is None else f"{row} · {inner}"
+    return None
 
 
 def init_app(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Flask
 from flask_babel import get_locale
@@ -22,6 +22,22 @@ def cn_datetime(value: datetime) -> str:
     return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
 
 
+def beijing_time(value: datetime, seconds: bool = False) -> str:
+    """A stored time (naive UTC, or aware) in Beijing time, labelled as such: people read
+    times in China Standard Time, and an unlabelled UTC one is eight hours off."""
+    from portal.models import beijing
+
+    utc = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo is not None else value
+    local = beijing(utc)
+    shown = cn_datetime(local) + (f":{local:%S}" if seconds else "")
+    return f"{shown}（{_l('北京时间')}）"
+
+
+def local_time(value: datetime) -> str:
+    """A time a document states (already Beijing time, as typed), labelled."""
+    return f"{cn_datetime(value)}（{_l('北京时间')}）"
+
+
 def position_label(position: str) -> str:
     return str(POSITION_LABELS.get(str(position), position))
 
@@ -32,6 +48,8 @@ def role_label(role: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(cn_datetime)
+    app.add_template_filter(beijing_time)
+    app.add_template_filter(local_time)
     app.add_template_global(position_label)
     app.add_template_global(role_label)
     app.add_template_global(get_locale)

@@ -56,6 +56,7 @@ from seals.keystore import (
     rewrap_p12,
     unlock,
 )
+from seals.party import NamedParty, party_of_reason, party_reason
 from seals.placement import FieldSlot, SealSpec
 from seals.revisions import withdraw_last
 from seals.signing import PreparedSeal, finish, prepare, seal_pdf, sign_digest
@@ -86,6 +87,7 @@ __all__ = [
     "IssuedCredential",
     "KeyCustody",
     "LaterChanges",
+    "NamedParty",
     "PreparedSeal",
     "SealSpec",
     "SealingError",
@@ -111,6 +113,8 @@ __all__ = [
     "official_seal_png",
     "kdf_rounds_of",
     "pack_p12",
+    "party_of_reason",
+    "party_reason",
     "rewrap_p12",
     "personal_seal_png",
     "prepare",

@@ -51,6 +51,11 @@ def _signature_lines(index: int, sig: SignatureReport) -> list[str]:
     if sig.id_number:
         masked = sig.id_number[:6] + "********" + sig.id_number[14:]
         lines.append(f"  身份证号码：{masked}")
+    if sig.named_party is not None:
+        party = sig.named_party
+        agree = "与证书一致" if sig.party_matches else "与证书不一致"
+        lines.append(f"  代表当事人：{party.role} {party.name}（统一社会信用代码 {party.uscc}，"
+                     f"{agree}）")
     lines.append(f"  签章时间（签章人声明）：{_time(sig.signing_time)}")
     if sig.timestamp is None:
         lines.append("  时间戳：无")

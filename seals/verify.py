@@ -32,6 +32,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from seals.certcheck import revocation_status, to_asn1
 from seals.identity import HolderKind, common_name_of, identity_of
+from seals.party import NamedParty, party_of_reason
 from seals.report_text import render_text
 
 _KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"})
@@ -81,6 +82,16 @@ class SignatureReport:
     revoked_at: datetime | None
     bottom_line: bool
     problems: tuple[str, ...] = ()
+    #: The party the seal was made for, as written into it (None: the seal names none).
+    named_party: NamedParty | None = None
+
+    @property
+    def party_matches(self) -> bool | None:
+        """Whether the certificate's uscc is that of the party the seal names (None: names
+        none)."""
+        if self.named_party is None:
+            return None
+        return self.uscc == self.named_party.uscc
 
 
 @dataclass(frozen=True)
@@ -96,7 +107,8 @@ class VerificationReport:
     def ok(self) -> bool:
         return (
             bool(self.signatures)
-            and all(sig.bottom_line for sig in self.signatures)
+            and all(sig.bottom_line and sig.party_matches is not False
+                    for sig in self.signatures)
             and (not self.modified_after_last_signature or self.modification_permitted)
             and not self.problems
         )
@@ -189,6 +201,7 @@ def _report(
         # pyHanko's verdict, and not revoked by the CRLs we were given (certvalidator skips
         # CRLs for certificates without a CRL distribution point, as ours are)
         bottom_line=status.bottom_line and revocation != "revoked",
+        named_party=party_of_reason(_text(sig.sig_object.get("/Reason"))),
     )
     return _with_problems(report, status)
 
@@ -200,6 +213,10 @@ _LATER = {
     ModificationLevel.ANNOTATIONS: LaterChanges.ANNOTATIONS,
     ModificationLevel.OTHER: LaterChanges.OTHER,
 }
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _is_certification(sig: EmbeddedPdfSignature) -> bool:
@@ -231,6 +248,12 @@ def _with_problems(report: SignatureReport, status: PdfSignatureStatus) -> Signa
         problems.append("时间戳无效或时间戳服务不受信任")
     if not status.seed_value_ok:
         problems.append("签章不满足签章域的约束条件")
+    if report.party_matches is False and report.named_party is not None:
+        party = report.named_party
+        problems.append(
+            f"证书的统一社会信用代码（{report.uscc or '无'}）与签章所代表的{party.role}"
+            f"“{party.name}”（{party.uscc}）不一致"
+        )
     if not problems and not report.bottom_line:
         problems.append("签章验证未通过")
     return replace(report, problems=tuple(problems))

@@ -13,6 +13,10 @@ import pytest
 CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
+#: The opinion a reviewer enters on approving a kind that asks for one (征集公告, 变更公告 …).
+OPINION = {"opinion": "内容无误，同意。"}
+
+
 def csrf_token(html: str) -> str:
     match = CSRF_RE.search(html)
     assert match, "no CSRF token on the page"
@@ -174,12 +178,14 @@ def sealed_announcement(app: Any, db: Any, kind_code: str, title: str,
 
     clerk = user(db, "zj_clerk")
     kind = documents.get_kind(kind_code)
-    if project is None and kind_code == "collection_announcement":
-        # a collection announcement is published only once its project's plan is approved
+    if project is None and kind_code in ("collection_announcement", "change_announcement",
+                                         "shortlist_announcement"):
+        # a collection announcement is published only once its project's plan is approved,
+        # a change or shortlist announcement only in a project whose call is published
         project = project_with_approved_plan(db)
     doc = projects.draft_document(db, clerk, project, kind.code, title, start_from=kind.sample())
     lifecycle.submit(db, clerk, doc, None)
-    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None, OPINION)
     work(app)
     db.expire_all()
     seal = sealing.start(db, clerk, doc, None, 0, None, None)

@@ -84,6 +84,7 @@ KIND = Kind(
     sealed_by=("collector",),
     board_category="change",
     sample=sample,
+    party_blocks=(("collector", "collector"),),
     checks=(
         parts.not_before("change_date", "original_announcement_date",
                          "更正日期不能早于首次公告日期"),

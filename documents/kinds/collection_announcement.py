@@ -126,6 +126,7 @@ KIND = Kind(
     sealed_if_party=("agency",),
     board_category="collection",
     sample=sample,
+    party_blocks=(("collector", "collector"), ("agency", "agency")),
     checks=(
         open_agreement_details,
         parts.term_within_limit("project_category", "agreement_term_months"),

@@ -77,5 +77,7 @@ KIND = Kind(
     sealed_by=("supplier", "purchaser"),
     board_category=None,
     sample=sample,
+    party_blocks=(("purchaser", "purchaser"), ("supplier", "supplier")),
+    computed_amounts=("items", "total_amount"),
     checks=(parts.item_amounts_match("items"), parts.total_matches("items", "total_amount")),
 )

@@ -1,4 +1,7 @@
-"""委托代理协议: a collector (or purchaser) entrusts an agency; sealed by both, never published."""
+"""委托代理协议: a collector (or purchaser) entrusts an agency; sealed by both, never published.
+
+The 委托方 is whichever of the collector or the purchaser drafts it; it seals first.
+"""
 
 from __future__ import annotations
 
@@ -91,9 +94,11 @@ KIND = Kind(
     docx_template="entrustment_agreement.docx",
     drafted_by=("collector", "purchaser"),
     reviewed_by=(),
-    sealed_by=("collector", "agency"),
+    sealed_by=("collector", "purchaser", "agency"),
+    sealed_if_party=("collector", "purchaser"),
     board_category=None,
     sample=sample,
+    party_blocks=(("collector", "principal"), ("purchaser", "principal"), ("agency", "agent")),
     checks=(
         parts.not_before("authority_end", "authority_start", "代理期限的结束日期不能早于开始日期"),
     ),

@@ -127,7 +127,9 @@ KIND = Kind(
     ),
     html_template="evaluation_report.html",
     docx_template=None,
-    drafted_by=("expert",),
+    # The agency drafts it until the evaluation step builds the expert panel (which has no
+    # organisation to draft as); the experts seal it.
+    drafted_by=("agency",),
     reviewed_by=(),
     sealed_by=("expert",),
     board_category=None,

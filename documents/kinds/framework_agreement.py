@@ -138,5 +138,6 @@ KIND = Kind(
     sealed_by=("supplier", "collector"),
     board_category=None,
     sample=sample,
+    party_blocks=(("supplier", "supplier"), ("collector", "collector")),
     checks=(prices_within_maximum, term_length),
 )

@@ -53,5 +53,6 @@ KIND = Kind(
     sealed_by=("purchaser", "supplier"),
     board_category=None,
     sample=sample,
+    party_blocks=(("purchaser", "purchaser"), ("supplier", "supplier")),
     uploaded_pdf=True,
 )

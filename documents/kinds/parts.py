@@ -83,6 +83,39 @@ def line_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
     return (quantity * unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _decimal(raw: str | None) -> Decimal | None:
+    text = (raw or "").strip().replace(",", "").replace("，", "")
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return None
+    return value if value.is_finite() and value >= 0 else None
+
+
+def computed_amounts(formdata: Mapping[str, str], rows_key: str,
+                     total_key: str) -> dict[str, str]:
+    """Form values for each row's amount (quantity × unit price, to the fen) and the total,
+    from the typed quantities and prices; a row not yet readable gets no amount, and then
+    the total waits too. Keys are the wizard's names (``items-0-amount``)."""
+    indexes = sorted({int(key.split("-")[1]) for key in formdata
+                      if key.startswith(f"{rows_key}-") and key.split("-")[1].isdigit()})
+    computed: dict[str, str] = {}
+    total: Decimal | None = Decimal("0.00")
+    for index in indexes:
+        prefix = f"{rows_key}-{index}-"
+        quantity = _decimal(formdata.get(prefix + "quantity"))
+        price = _decimal(formdata.get(prefix + "unit_price"))
+        if quantity is None or price is None:
+            total = None
+            continue
+        amount = line_amount(quantity, price)
+        computed[prefix + "amount"] = f"{amount:.2f}"
+        total = None if total is None else total + amount
+    if total is not None and indexes:
+        computed[total_key] = f"{total:.2f}"
+    return computed
+
+
 def _rows(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
     value = data.get(key) or ()
     return [row for row in value if isinstance(row, Mapping)]

@@ -131,4 +131,6 @@ KIND = Kind(
     board_category=None,
     sample=sample,
     checks=(subject_matches_category,),
+    shown_when=(("project_category", "goods", GOODS_FIELDS),
+                ("project_category", "services", SERVICE_FIELDS)),
 )

@@ -127,5 +127,6 @@ KIND = Kind(
     sealed_by=("collector",),
     board_category="shortlist",
     sample=sample,
+    party_blocks=(("collector", "collector"),),
     checks=(threshold_per_method,),
 )

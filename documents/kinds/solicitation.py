@@ -153,6 +153,7 @@ KIND = Kind(
     sealed_by=("collector",),
     board_category=None,
     sample=sample,
+    party_blocks=(("collector", "collector"),),
     checks=(
         parts.term_within_limit("project_category", "agreement_term_months"),
         parts.open_agreement_direct_selection("agreement_type", "second_stage_methods"),

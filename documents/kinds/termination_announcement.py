@@ -51,4 +51,5 @@ KIND = Kind(
     sealed_by=("collector",),
     board_category="termination",
     sample=sample,
+    party_blocks=(("collector", "collector"),),
 )

@@ -124,8 +124,12 @@ def bind(db: Session, actor: User, holder: HolderType, p12: bytes, pin: str,
         raise BindingRefused(_("已绑定：该证书已绑定到本账号，无需重复绑定。"), BindingState.bound)
     current = _active(db, actor, holder)
     state = BindingState.unbound
+    # A unit key for a uscc the organisation no longer has (its registration was corrected)
+    # gives way to one for the registered uscc, as a renewal does.
+    stale = (current is not None and holder is HolderType.org
+             and current.subject_code != actor.org.uscc)
     if current is not None:
-        if current.subject_code != code:
+        if current.subject_code != code and not stale:
             raise BindingRefused(_("已绑定其他证书持有人的证书，不能绑定。"), BindingState.bound)
         current.status, state = CredentialStatus.replaced, BindingState.renewal
     certificate = key.certificate

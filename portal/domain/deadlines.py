@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from portal.domain import lifecycle, workdays
-from portal.models import Document
+from portal.models import Document, beijing_now
 
 
 def rule_value(doc: Document, name: str) -> int:
@@ -69,3 +69,33 @@ def collection_calendar_note(doc: Document, draft: Mapping[str, Any]) -> list[st
 
 lifecycle.register_rule("collection_announcement", collection_time_limits)
 lifecycle.register_note("collection_announcement", collection_calendar_note)
+
+
+def bidding_not_in_the_past(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """二次竞价公告: bidding does not start in the past (seed 002 1.3③); that it starts no
+    earlier than the announcement's publication the kind checks itself."""
+    start = data.get("start_time")
+    return _not_past(start) if isinstance(start, datetime) else {}
+
+
+def _not_past(start: datetime) -> dict[str, list[str]]:
+    now = beijing_now()
+    if start < now:
+        return {"start_time": [_(
+            "竞价开始时间（%(start)s）已过，不能早于当前时间（北京时间 %(now)s）。",
+            start=start.strftime("%Y-%m-%d %H:%M"), now=now.strftime("%Y-%m-%d %H:%M"))]}
+    return {}
+
+
+def bidding_not_started(session: Any, doc: Document) -> str | None:
+    """At publication too: an approved announcement whose start time has passed meanwhile."""
+    revision = doc.current_revision
+    start = revision.data.get("start_time") if revision else None
+    if start is None:
+        return None
+    refusal = _not_past(datetime.fromisoformat(start))
+    return refusal["start_time"][0] if refusal else None
+
+
+lifecycle.register_rule("bidding_announcement", bidding_not_in_the_past)
+lifecycle.register_publish_guard("bidding_announcement", bidding_not_started)

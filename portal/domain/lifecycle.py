@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 import documents
+from documents.fields import MAX_ROWS
 from portal import jobs_queue, storage
 from portal.board import indexing
 from portal.domain import audit
@@ -86,10 +87,23 @@ _publish_guards: dict[str, list[Callable[[Session, Document], str | None]]] = {}
 _on_published: dict[str, list[Callable[[Session, User, Document], None]]] = {}
 
 
-# Named reviews a kind's approval must record separately (采购需求: 一般性审查 and 重点审查).
+# Named reviews a kind's approval must record separately (采购需求: 一般性审查 and 重点审查),
+# and the opinion the reviewer enters on approving (seed 000 §一 7.2 审核征集公告 and 8.3 审核变更
+# 公告: 输入通过审核意见; 15.2 框架协议审查: 输入审查意见).
 REVIEW_CHECKS: dict[str, tuple[tuple[str, str], ...]] = {
     "requirements": (("general", "一般性审查"), ("key", "重点审查")),
+    "collection_announcement": (("opinion", "审核"),),
+    "change_announcement": (("opinion", "审核"),),
+    "framework_agreement": (("opinion", "审查"),),
 }
+
+
+class OpinionsMissing(InvalidInput):
+    """An approval without the opinions its kind requires; ``missing`` names their keys."""
+
+    def __init__(self, message: str, missing: list[str]) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 def review_checks(doc: Document) -> tuple[tuple[str, str], ...]:
@@ -113,8 +127,107 @@ def register_publish_guard(kind_code: str,
 
 
 def locked_fields(doc: Document) -> dict[str, str]:
+    """Paths whose value the drafter may not change, with the value they must keep: each
+    sealing party's name and uscc as registered, then what a kind's hook locks."""
     special = _locked.get(doc.kind)
-    return special(doc) if special else {}
+    return {**party_locked(doc), **(special(doc) if special else {})}
+
+
+def computed_fields(kind: documents.Kind, formdata: Mapping[str, str]) -> dict[str, str]:
+    """Values the portal computes from others as the drafter types (采购合同: 金额 and 合计)."""
+    if kind.computed_amounts is None:
+        return {}
+    from documents.kinds.parts import computed_amounts
+
+    return computed_amounts(formdata, *kind.computed_amounts)
+
+
+def field_hints(doc: Document) -> dict[str, str]:
+    """Read-only fields of the wizard with the reason shown beside each: locked ones, and
+    amounts computed from the rows (every row a step can hold)."""
+    hints = locked_hints(doc)
+    kind = kind_of(doc)
+    if kind.computed_amounts is not None:
+        rows, total = kind.computed_amounts
+        row_hint = _("自动计算：数量 × 单价")
+        hints.update({f"{rows}-{index}-amount": row_hint
+                      for index in range(MAX_ROWS)})
+        hints[total] = _("自动计算：各行金额之和")
+    return hints
+
+
+def locked_hints(doc: Document) -> dict[str, str]:
+    """Each locked path with the reason shown beside it."""
+    parties = party_locked(doc)
+    return {path: _("取自该单位登记的信息，不能修改") if path in parties
+            else _("取自备案的采购方案，不能修改") for path in locked_fields(doc)}
+
+
+PROFILE_FIELDS = ("name", "uscc", "address", "contact", "phone")
+LOCKED_PROFILE_FIELDS = ("name", "uscc")
+
+
+def _block_fields(kind: documents.Kind, block: str) -> set[str]:
+    """The sub-field names (``contact``, ``uscc`` …) of the group ``block``."""
+    for step in kind.steps:
+        form = step.form_class()
+        if block in form:
+            return {sub.short_name for sub in form[block]}
+    return set()
+
+
+def party_profile(kind: documents.Kind, role: str, org: Organisation) -> dict[str, str]:
+    """What the registered profile of ``org`` says in the block naming it as ``role``."""
+    block = kind.block_of(role)
+    if block is None:
+        return {}
+    fields = _block_fields(kind, block)
+    return {key: str(getattr(org, key) or "") for key in PROFILE_FIELDS if key in fields}
+
+
+def party_locked(doc: Document) -> dict[str, str]:
+    kind = kind_of(doc)
+    locked: dict[str, str] = {}
+    for party in doc.parties:
+        block = kind.block_of(party.role)
+        if block is None:
+            continue
+        profile = party_profile(kind, party.role, party.org)
+        locked.update({f"{block}-{key}": profile[key] for key in LOCKED_PROFILE_FIELDS
+                       if key in profile})
+    return locked
+
+
+def named_party(doc: Document, role: str,
+                data: Mapping[str, Any] | None = None) -> tuple[str, str | None] | None:
+    """(name, uscc) of the party the document names for ``role``: from the current revision's
+    block when the kind has one, else None. The uscc is None for a block without one."""
+    kind = kind_of(doc)
+    block = kind.block_of(role)
+    revision = doc.current_revision
+    source = data if data is not None else (revision.data if revision else None)
+    if block is None or source is None:
+        return None
+    values = source.get(block) or {}
+    return str(values.get("name") or ""), (str(values["uscc"]) if values.get("uscc") else None)
+
+
+def _with_profiles(kind: documents.Kind, start: Mapping[str, Any],
+                   orgs: Mapping[str, Organisation]) -> dict[str, Any]:
+    """``start`` with each sealing party's block taken from its registered profile: name and
+    uscc always, an address or contact only where ``start`` leaves it empty."""
+    data = dict(start)
+    for role, org in orgs.items():
+        block = kind.block_of(role)
+        if block is None:
+            continue
+        given = data.get(block)
+        merged = dict(given) if isinstance(given, Mapping) else {}
+        for key, value in party_profile(kind, role, org).items():
+            if key in LOCKED_PROFILE_FIELDS or not merged.get(key):
+                merged[key] = value
+        data[block] = merged
+    return data
 
 
 def register_rule(kind_code: str, rule: Rule) -> None:
@@ -211,14 +324,19 @@ def create_draft(db: Session, actor: User, kind_code: str, title: str,
     title = title.strip()
     if not title or len(title) > 200:
         raise InvalidInput(_("请填写文书标题（不超过200字）。"))
+    # The drafter is the party of its own block: a purchaser's 委托代理协议 names no collector.
+    own = kind.block_of(actor.role.value)
+    parties = {role: org for role, org in (parties or {}).items()
+               if role != actor.role.value and (own is None or kind.block_of(role) != own)}
+    acting = {**parties, actor.role.value: actor.org}
+    start = _with_profiles(kind, start_from or {}, acting)
     doc = Document(kind=kind.code, title=title, owner_org_id=actor.org_id,
                    region_code=actor.org.region.province.code, created_by_id=actor.id,
-                   draft_data=_pairs(documents.to_formdata(start_from or {})),
+                   draft_data=_pairs(documents.to_formdata(start)),
                    draft_editor_ids=[actor.id], project_id=project_id)
     doc.parties = [DocumentParty(role=actor.role.value, org_id=actor.org_id)]
-    for role, org in (parties or {}).items():
-        if role != actor.role.value:
-            doc.parties.append(DocumentParty(role=role, org_id=org.id))
+    for role, org in parties.items():
+        doc.parties.append(DocumentParty(role=role, org_id=org.id))
     db.add(doc)
     db.flush()
     _audit(db, actor, doc, "created", None, {"title": title})
@@ -228,6 +346,25 @@ def create_draft(db: Session, actor: User, kind_code: str, title: str,
 
 def _pairs(formdata: MultiDict[str, str]) -> list[list[str]]:
     return [[key, value] for key, value in formdata.items(multi=True)]
+
+
+def may_discard(user: User, doc: Document) -> bool:
+    return (doc.status is S.draft and not doc.revisions and user.org_id == doc.owner_org_id
+            and Position.clerk in user.positions)
+
+
+def discard_draft(db: Session, actor: User, doc: Document, version: int | None) -> None:
+    """放弃草稿: a draft never submitted is deleted; the audit log keeps its kind, title and what
+    it held (so nothing submitted, reviewed or sealed can ever be discarded)."""
+    check_version(doc, version)
+    _require_clerk_of(actor, doc.owner_org_id)
+    if doc.status is not S.draft or doc.revisions:
+        raise TransitionNotAllowed(_("只有从未提交的草稿可以放弃；已提交的文书保留全部版本。"))
+    _audit(db, actor, doc, "discarded", doc.status.value,
+           {"title": doc.title, "draft": doc.draft_data,
+            "parties": {p.role: p.org_id for p in doc.parties}})
+    db.delete(doc)
+    db.commit()
 
 
 def require_editable(doc: Document) -> None:
@@ -256,6 +393,10 @@ def save_step(db: Session, actor: User, doc: Document, version: int | None, step
     locked = locked_fields(doc)
     posted = [[k, locked.get(k, v)] for k, v in formdata.items(multi=True)
               if _belongs_to(k, names)]
+    computed = computed_fields(kind, MultiDict([(k, v) for k, v in posted]))
+    posted = [[k, computed.get(k, v)] for k, v in posted]
+    posted += [[k, v] for k, v in computed.items() if k not in {p[0] for p in posted}
+               and _belongs_to(k, names)]
     kept = [[k, v] for k, v in doc.draft_data if not _belongs_to(k, names)]
     result = documents.validate_step(doc.kind, step_slug, MultiDict([(k, v) for k, v in posted]))
     refused = documents.refused_values(result.form, MultiDict([(k, v) for k, v in posted]))
@@ -302,9 +443,12 @@ def _validated(doc: Document) -> tuple[documents.ValidatedDocument | None,
         for path, messages in rule(doc, validated.data).items():
             errors.setdefault(path, []).extend(messages)
     flat = draft_formdata(doc)
+    parties = party_locked(doc)
     for path, value in locked_fields(doc).items():
         if flat.get(path) != value:
-            errors.setdefault(path, []).append(_("该项取自备案的采购方案，不能修改。"))
+            errors.setdefault(path, []).append(
+                _("该项须与该单位登记的信息一致（%(value)s），不能修改。", value=value)
+                if path in parties else _("该项取自备案的采购方案，不能修改。"))
     return (None if errors else validated), errors
 
 
@@ -407,9 +551,15 @@ def approve(db: Session, actor: User, doc: Document, version: int | None,
     revision = doc.current_revision
     assert revision is not None
     opinions = {key: (checks or {}).get(key, "").strip() for key, _label in review_checks(doc)}
-    missing = [label for key, label in review_checks(doc) if not opinions[key]]
+    missing = [(key, label) for key, label in review_checks(doc) if not opinions[key]]
     if missing:
-        raise InvalidInput(_("请填写%(checks)s意见后再审核通过。", checks="、".join(missing)))
+        raise OpinionsMissing(_("请填写%(checks)s意见后再审核通过。",
+                                checks="、".join(label for _key, label in missing)),
+                              [key for key, _label in missing])
+    too_long = [label for key, label in review_checks(doc) if len(opinions[key]) > MAX_REASON]
+    if too_long:
+        raise InvalidInput(_("%(checks)s意见不能超过%(n)s字。", checks="、".join(too_long),
+                             n=MAX_REASON))
     decision = ReviewDecision(review_step=doc.review_step, role=role, reviewer_id=actor.id,
                               reviewer_org_id=actor.org_id, decision=Decision.approved,
                               checks=opinions or None)

@@ -48,10 +48,9 @@ class Opening:
 
 
 def opening_of(session: Session, project: Project) -> Opening | None:
-    """The project's latest published collection announcement and its obtaining period."""
-    announcement = session.scalar(select(Document).where(
-        Document.project_id == project.id, Document.kind == ANNOUNCEMENT,
-        Document.status == DocumentStatus.published).order_by(Document.id.desc()))
+    """The current round's published collection announcement and its obtaining period: after
+    重新组织征集, an announcement of an earlier round opens nothing."""
+    announcement = projects.current_call(session, project)
     revision = announcement.current_revision if announcement else None
     if announcement is None or revision is None:
         return None
@@ -133,6 +132,8 @@ def hand_over(session: Session, actor: User, project: Project) -> str:
     joining = of_org(session, actor.org_id, project)
     if joining is None:
         raise Forbidden(_("请先参与项目（确认参与）后再获取征集文件。"))
+    if project.status is not ProjectStatus.active or opening_of(session, project) is None:
+        raise TransitionNotAllowed(_("本轮征集公告尚未发布（或项目已终止），暂不能获取征集文件。"))
     revision = sealed_solicitation(session, project)
     sha = sealing.current_pdf(session, revision) if revision else None
     if revision is None or sha is None:

@@ -180,6 +180,35 @@ def _termination_prefill(session: Session, project: Project) -> dict[str, Any]:
     return {"reason": f"<p>{escape(request.current_revision.data['reason'])}</p>"}
 
 
+SHORTLIST = "shortlist_announcement"
+#: The field beside which a missing project or call is reported, per kind.
+CALL_FIELDS = {CHANGE: "original_project_number", SHORTLIST: "project_number"}
+
+
+def _call_missing(session: Session, doc: Document) -> str | None:
+    """Result and change announcements follow the project's published call (seed 001
+    §1.3.1.2: 变更公告 and 结果公告 are issued on a project whose 征集公告 is out)."""
+    project = session.get(Project, doc.project_id) if doc.project_id else None
+    if project is None:
+        return _("“%(kind)s”须在采购项目中编制（从项目页面新建）。",
+                 kind=lifecycle.kind_of(doc).title)
+    if projects.current_call(session, project) is None:
+        return _("该项目本轮的征集公告尚未发布，不能编制“%(kind)s”。",
+                 kind=lifecycle.kind_of(doc).title)
+    return None
+
+
+def _call_published(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    from portal import db
+
+    missing = _call_missing(db.session(), doc)
+    return {CALL_FIELDS[doc.kind]: [missing]} if missing else {}
+
+
+for _kind_code in (CHANGE, SHORTLIST):
+    lifecycle.register_rule(_kind_code, _call_published)
+    lifecycle.register_publish_guard(_kind_code, _call_missing)
+
 lifecycle.register_rule(TERMINATION_REQUEST, _may_request_termination)
 lifecycle.register_rule(TERMINATION, _termination_requested)
 lifecycle.register_rule(REORGANISATION, _terminated_project)

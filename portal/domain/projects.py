@@ -17,6 +17,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
+from wtforms import FieldList, Form, FormField
 
 import documents
 from portal.domain import audit, lifecycle
@@ -62,16 +63,30 @@ def _unique_number(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str
     return {"project_number": [_("项目编号已被其他项目使用。")]} if taken else {}
 
 
+def _project_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {"number": data["project_number"], "name": data["project_name"],
+            "category": data["project_category"], "agreement_type": data["agreement_type"],
+            "term_months": int(data["agreement_term_months"]),
+            "budget": Decimal(data["budget_amount"]), "region": data["region"]}
+
+
 def _create_project(session: Session, actor: User, doc: Document) -> None:
+    """The first approval creates the project; approving a revised initiation updates it."""
     revision = doc.current_revision
     assert revision is not None
-    data = revision.data
-    project = Project(
-        number=data["project_number"], name=data["project_name"],
-        collector_org_id=doc.owner_org_id, category=data["project_category"],
-        agreement_type=data["agreement_type"], term_months=int(data["agreement_term_months"]),
-        budget=Decimal(data["budget_amount"]), region=data["region"], initiation_id=doc.id,
-    )
+    fields = _project_fields(revision.data)
+    project = session.get(Project, doc.project_id) if doc.project_id else None
+    if project is not None:
+        changed = {key: [str(getattr(project, key)), str(value)] for key, value in fields.items()
+                   if getattr(project, key) != value}
+        for key, value in fields.items():
+            setattr(project, key, value)
+        audit.record(session, actor=actor, action="project.updated", subject_type="project",
+                     subject_id=project.id, after=project.number,
+                     detail={"initiation": doc.id, "revision": revision.number,
+                             "changed": changed})
+        return
+    project = Project(collector_org_id=doc.owner_org_id, initiation_id=doc.id, **fields)
     session.add(project)
     session.flush()
     doc.project_id = project.id
@@ -219,14 +234,71 @@ def prefill(project: Project, kind: documents.Kind) -> dict[str, Any]:
         data.update(_prefills[kind.code](db.session(), project))
     data["collector"] = contact_block(project.collector)
     data["agency"] = contact_block(project.agency) if project.agency is not None else NO_AGENCY
-    names = {field.name for step in kind.steps for field in step.form_class()}
-    return {key: value for key, value in data.items() if key in names}
+    fitted: dict[str, Any] = {}
+    for step in kind.steps:
+        fitted.update(_fit(step.form_class, data))
+    return fitted
+
+
+def _fit(form_class: type[Form], data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` cut to the fields ``form_class`` has, rows and groups included: the project's
+    lots carry a category and prices a shortlist's lots do not have (no 未知字段 errors)."""
+    fitted: dict[str, Any] = {}
+    for field in form_class():
+        if field.short_name not in data:
+            continue
+        value = data[field.short_name]
+        if isinstance(field, FormField) and isinstance(value, Mapping):
+            fitted[field.short_name] = _fit(field.form_class, value)
+        elif isinstance(field, FieldList) and isinstance(value, list | tuple):
+            inner = field.unbound_field
+            if inner.field_class is FormField:
+                fitted[field.short_name] = [_fit(inner.args[0], row) for row in value
+                                            if isinstance(row, Mapping)]
+            else:
+                fitted[field.short_name] = list(value)
+        else:
+            fitted[field.short_name] = value
+    return fitted
+
+
+def _overlay(start: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """``start`` with ``extra`` laid over it; a group keeps what ``extra`` does not say (the
+    collector's uscc a contact block has no field for)."""
+    merged = dict(start)
+    for key, value in extra.items():
+        before = merged.get(key)
+        if isinstance(value, Mapping) and isinstance(before, Mapping):
+            merged[key] = {**before, **value}
+        else:
+            merged[key] = value
+    return merged
 
 
 def project_document(session: Session, project: Project, kind_code: str) -> Document | None:
     return session.scalar(select(Document).where(
         Document.project_id == project.id, Document.kind == kind_code)
         .order_by(Document.id.desc()))
+
+
+REORGANISATION = "reorganisation"
+
+
+def round_started_after(session: Session, project: Project) -> int:
+    """Documents of the current round have ids above this: the approved 重新组织征集 that
+    began it (0 in the first round)."""
+    started = session.scalar(select(Document.id).where(
+        Document.project_id == project.id, Document.kind == REORGANISATION,
+        Document.status == DocumentStatus.approved).order_by(Document.id.desc()))
+    return started or 0
+
+
+def current_call(session: Session, project: Project) -> Document | None:
+    """The current round's published collection announcement (None until it is published)."""
+    return session.scalar(select(Document).where(
+        Document.project_id == project.id, Document.kind == ANNOUNCEMENT,
+        Document.status == DocumentStatus.published,
+        Document.id > round_started_after(session, project)).order_by(Document.id.desc()))
 
 
 def solicitation_of(session: Session, project: Project) -> Document | None:
@@ -247,7 +319,7 @@ def draft_document(session: Session, actor: User, project: Project | None, kind_
     the project supplies (its data, the collector's and agency's details), and acts with the
     project's collector and agency besides ``parties``."""
     kind = documents.get_kind(kind_code)
-    start = {**(start_from or {}), **(prefill(project, kind) if project else {})}
+    start = _overlay(start_from or {}, prefill(project, kind) if project else {})
     acting = {**(parties or {}), **(project_parties(project) if project else {})}
     return lifecycle.create_draft(session, actor, kind.code, title, acting, start_from=start,
                                   project_id=project.id if project else None)

@@ -110,6 +110,7 @@ def start(db: Session, actor: User, doc: Document, version: int | None, page: in
         raise Forbidden(_("只有%(role)s的经办岗可以在此盖章。",
                           role=_(lifecycle.ROLE_NAMES[role])))
     credential = _credential_for(db, actor, role)
+    _require_named_party(doc, role, actor, credential)
     if (position > 0 and reserves_fields(revision)) or x is None or y is None:
         page, x, y = _anchor(revision, role)  # reserved by the first seal, or the default
     approval = next((d for d in reversed(revision.decisions)
@@ -127,10 +128,75 @@ def start(db: Session, actor: User, doc: Document, version: int | None, page: in
     return seal
 
 
+def expected_party(doc: Document, role: str) -> tuple[str, str] | None:
+    """(name, uscc) of the party the document names for ``role``: its block in the current
+    revision, the uscc falling back to the registered one of the organisation acting in the
+    role where the block has none (an announcement's contact block). None for a personal
+    seal or a kind with no block for the role."""
+    named = lifecycle.named_party(doc, role)
+    if named is None or role == "expert":
+        return None
+    name, uscc = named
+    if uscc is None:
+        party = next((p for p in doc.parties if p.role == role), None)
+        if party is None:
+            return None
+        uscc = party.org.uscc
+    return name, uscc
+
+
+def seal_reason(seal: Seal) -> str:
+    """The ``/Reason`` written into the seal: the party it is made for (see seals.party)."""
+    doc = seal.revision.document
+    expected = expected_party(doc, seal.role)
+    if expected is None:
+        return f"{seal.org.name} 盖章"
+    name, uscc = expected
+    return seals.party_reason(seals.NamedParty(lifecycle.ROLE_NAMES[seal.role], name, uscc))
+
+
+def _require_named_party(doc: Document, role: str, actor: User, credential: Credential) -> None:
+    """The organisation sealing, and the certificate it seals with, are the party the
+    document names for the role: the same 统一社会信用代码 (and a unit key, not a person's)."""
+    expected = expected_party(doc, role)
+    if expected is None:
+        return
+    name, uscc = expected
+    role_name = _(lifecycle.ROLE_NAMES[role])
+    if actor.org.uscc != uscc:
+        raise Forbidden(_("文书所列%(role)s为“%(name)s”（统一社会信用代码 %(uscc)s），"
+                          "本单位不是该当事人，不能盖章。", role=role_name, name=name, uscc=uscc))
+    certified = credential.subject_code if credential.holder_type is HolderType.org else None
+    if certified != uscc:
+        raise InvalidInput(_("证书的统一社会信用代码（%(cert)s）与文书所列%(role)s“%(name)s”的"
+                             "统一社会信用代码（%(uscc)s）不一致，不能盖章。请使用该单位的单位证书。",
+                             cert=certified or "—", role=role_name, name=name, uscc=uscc))
+
+
+def _anchor_key(revision: Revision, role: str) -> str | None:
+    """The anchor ``role`` seals at: its own, else that of a role sharing its party block (a
+    purchaser sealing a 委托代理协议 as 委托方 seals where a collector would)."""
+    anchors = revision.anchors or {}
+    kind = lifecycle.kind_of(revision.document)
+    block = kind.block_of(role)
+    sharing = [r for r, b in kind.party_blocks if b == block and block is not None]
+    for candidate in (role, *sharing):
+        for key in (candidate, f"{candidate}-1"):
+            if key in anchors:
+                return key
+    return None
+
+
+def reserved_place(revision: Revision, role: str) -> tuple[int, float, float]:
+    """Lower-left corner of the place reserved for ``role``'s seal (page, x, y in points)."""
+    return _anchor(revision, role)
+
+
 def _anchor(revision: Revision, role: str) -> tuple[int, float, float]:
     """Lower-left corner of a seal centred on the kind's anchor for ``role``."""
     anchors = revision.anchors or {}
-    point = anchors.get(role) or anchors.get(f"{role}-1")
+    key = _anchor_key(revision, role)
+    point = anchors.get(key) if key else None
     if point is None:
         raise InvalidInput(_("请先点击页面图像选择盖章位置。"))
     half = seals.placement.OFFICIAL_SEAL_MM * seals.placement.MM / 2
@@ -142,9 +208,8 @@ def reserves_fields(revision: Revision) -> bool:
     rendering carries an anchor for each of them. An uploaded PDF has none, so every party
     places its own seal and no seal certifies (pyHanko would count a new field added after
     certification as a forbidden change)."""
-    anchors = revision.anchors or {}
     later = lifecycle.sealers(revision.document)[1:]
-    return all(role in anchors or f"{role}-1" in anchors for role in later)
+    return all(_anchor_key(revision, role) is not None for role in later)
 
 
 def reserved_slots(db: Session, seal: Seal) -> tuple[seals.FieldSlot, ...]:

@@ -29,3 +29,25 @@ document.addEventListener("click", function (event) {
   var state = document.getElementById("placement-state");
   if (state) { state.textContent = "已选择：第 " + (parseInt(figure.dataset.page, 10) + 1) + " 页"; }
 });
+
+// Stamping wizard, later signer: a red ring where the first seal reserved this party's place.
+function showReservedPlace() {
+  document.querySelectorAll(".seal-page[data-reserved-fx]").forEach(function (figure) {
+    var img = figure.querySelector("img");
+    var marker = figure.querySelector(".seal-marker");
+    var stack = figure.closest(".page-stack");
+    if (!img || !marker || !stack) { return; }
+    var place = function () {
+      var box = img.getBoundingClientRect();
+      var size = parseFloat(stack.dataset.sealWidth) / parseFloat(img.getAttribute("width")) * box.width;
+      marker.style.width = size + "px";
+      marker.style.height = size + "px";
+      marker.style.left = (parseFloat(figure.dataset.reservedFx) * box.width - size / 2) + "px";
+      marker.style.top = (parseFloat(figure.dataset.reservedFy) * box.height - size / 2) + "px";
+      marker.hidden = false;
+    };
+    if (img.complete && img.naturalWidth) { place(); } else { img.addEventListener("load", place); }
+    window.addEventListener("resize", place);
+  });
+}
+document.addEventListener("DOMContentLoaded", showReservedPlace);

@@ -6,9 +6,10 @@ lifecycle command and render or redirect; the lifecycle checks roles, positions 
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -48,7 +49,8 @@ def index() -> Any:
                                    Document.id.in_(involved)))
         .order_by(Document.updated_at.desc()).limit(200)
     ).all()
-    return render("drafting/index.html", docs=docs)
+    same_title = Counter((doc.kind, doc.title) for doc in docs)
+    return render("drafting/index.html", docs=docs, same_title=same_title)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -77,17 +79,20 @@ def step(document_id: int, slug: str) -> Any:
         raise NotFound()
     lifecycle.require_editable(doc)
     if request.method == "GET":
-        form = wizard_step.form_class(lifecycle.draft_formdata(doc))
-        return render("drafting/step.html", doc=doc, kind=kind, current=wizard_step, form=form,
-                      locked=lifecycle.locked_fields(doc))
+        draft = lifecycle.draft_formdata(doc)
+        return render("drafting/step.html", doc=doc, kind=kind, current=wizard_step,
+                      form=wizard_step.form_class(draft), locked=lifecycle.field_hints(doc),
+                      hidden=kind.hidden_fields(draft))
     _check_row_buttons(wizard_step, request.form)
     posted = _without_removed_row(request.form)
     result = lifecycle.save_step(db.session(), current_user, doc, _version(), slug, posted)
     if "autosave" in request.form:
-        # Only the new version and a note go back; the preview reloads on the event.
+        # Only the new version, a note and computed amounts go back; the preview reloads.
         if result.refused:
             return render_template("drafting/_autosaved.html", doc=doc, refused=True), 400
-        return render_template("drafting/_autosaved.html", doc=doc), {"HX-Trigger": "draft-saved"}
+        computed = lifecycle.computed_fields(kind, lifecycle.draft_formdata(doc))
+        return (render_template("drafting/_autosaved.html", doc=doc, computed=computed),
+                {"HX-Trigger": "draft-saved"})
     rows = documents.row_list(result.form, request.form.get("add_row", ""))
     if rows is not None:
         rows.append_entry()
@@ -96,7 +101,8 @@ def step(document_id: int, slug: str) -> Any:
     status = 400 if result.refused or (not result.ok and rows is None) else 200
     return render("drafting/step.html", status, doc=doc, kind=kind, current=wizard_step,
                   form=result.form, saved=result.ok, refused=result.refused,
-                  locked=lifecycle.locked_fields(doc))
+                  locked=lifecycle.field_hints(doc), problems=len(result.errors),
+                  hidden=kind.hidden_fields(lifecycle.draft_formdata(doc)))
 
 
 def _check_row_buttons(step: documents.WizardStep, form: MultiDict[str, str]) -> None:
@@ -197,7 +203,11 @@ def show(document_id: int) -> Any:
 def approve(document_id: int) -> Any:
     doc = _load(document_id)
     checks = {key: request.form.get(f"check_{key}", "") for key, _l in lifecycle.review_checks(doc)}
-    lifecycle.approve(db.session(), current_user, doc, _version(), checks)
+    try:
+        lifecycle.approve(db.session(), current_user, doc, _version(), checks)
+    except lifecycle.OpinionsMissing as missing:  # the page again, with what was typed
+        return _show(doc, 400, approval_error=missing.message, opinions=checks,
+                     missing=missing.missing)
     return redirect(url_for(".show", document_id=document_id))
 
 
@@ -211,6 +221,16 @@ def return_to_drafter(document_id: int) -> Any:
         return _show(doc, 400, return_form=form)
     lifecycle.return_to_drafter(db.session(), current_user, doc, _version(), form.reason.data)
     return redirect(url_for(".show", document_id=document_id))
+
+
+@bp.post("/<int:document_id>/discard")
+@access(SIGNED_IN)
+def discard(document_id: int) -> Any:
+    doc = _load(document_id)
+    title = doc.title
+    lifecycle.discard_draft(db.session(), current_user, doc, _version())
+    flash(_("已放弃草稿“%(title)s”。", title=title))
+    return redirect(url_for(".index"))
 
 
 @bp.post("/<int:document_id>/reopen")
@@ -234,7 +254,22 @@ def publish(document_id: int) -> Any:
 def preview(document_id: int) -> Any:
     doc = _load(document_id)
     data = documents.preview_data(doc.kind, lifecycle.draft_formdata(doc))
-    html = documents.render_html(doc.kind, data, region=doc.region_code, preview=True)
+    return _framed_html(documents.render_html(doc.kind, data, region=doc.region_code,
+                                              preview=True))
+
+
+@bp.get("/revisions/<int:revision_id>/view")
+@access(SIGNED_IN)
+def revision_view(revision_id: int) -> Any:
+    """The submitted revision as HTML, for the reviewer to read beside 审核通过 / 退回."""
+    revision = _load_revision(revision_id)
+    doc = revision.document
+    data = documents.preview_data(doc.kind, revision.data)
+    return _framed_html(documents.render_html(doc.kind, data, region=doc.region_code,
+                                              preview=True))
+
+
+def _framed_html(html: str) -> Response:
     response = Response(html, mimetype="text/html")
     # The preview is the document's own HTML (sanitised, no scripts) framed by the wizard.
     response.headers["Content-Security-Policy"] = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, make_response, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
@@ -14,7 +14,7 @@ from portal import db, pdfpages
 from portal.domain import credentials, lifecycle, sealing
 from portal.domain.errors import InvalidInput
 from portal.forms import PinForm, VersionForm
-from portal.models import Seal
+from portal.models import Seal, SealStatus
 from portal.policy import SIGNED_IN, access
 from portal.views.documents import _load
 from portal.web import render
@@ -34,20 +34,40 @@ def _page_of(doc_id: int) -> Any:
 
 
 def _stamp(document_id: int, status: int = 200, pin_form: PinForm | None = None,
-           block: str = "content") -> Any:
+           block: str = "content", refusal: str | None = None) -> Any:
     """The stamping page; an HTMX request for the seal's state gets just that block."""
     doc, sha = _page_of(document_id)
     session = db.session()
+    position = sealing.next_position(session, doc)
+    named = (sealing.expected_party(doc, lifecycle.sealers(doc)[position])
+             if position is not None else None)
+    sizes = pdfpages.page_sizes(sha)
     return render("sealing/stamp.html", status, block=block, doc=doc, sha=sha,
-                  sizes=pdfpages.page_sizes(sha), seal=sealing.in_progress(session, doc),
+                  refusal=refusal, named=named,
+                  sizes=sizes, seal=sealing.in_progress(session, doc),
+                  reserved_at=_reserved_at(doc, position, sizes),
                   may_seal=sealing.may_seal(session, current_user, doc),
-                  position=sealing.next_position(session, doc),
+                  position=position,
                   kind=lifecycle.kind_of(doc), sealers=lifecycle.sealers(doc),
                   form=VersionForm(version=doc.version),
                   credential=credentials.org_key(session, current_user.org_id),
                   seal_px=HALF_SEAL * 2, pin_form=pin_form or PinForm(),
                   reserved=bool(doc.current_revision)
                   and sealing.reserves_fields(doc.current_revision))
+
+
+def _reserved_at(doc: Any, position: int | None,
+                 sizes: list[tuple[float, float]]) -> tuple[int, float, float] | None:
+    """Where the next seal goes when the first one reserved it: (page, x, y) of its centre as
+    fractions of the page image, for the marker the next signer sees before sealing."""
+    revision = doc.current_revision
+    if not position or revision is None or not sealing.reserves_fields(revision):
+        return None
+    page, x, y = sealing.reserved_place(revision, lifecycle.sealers(doc)[position])
+    if not 0 <= page < len(sizes):
+        return None
+    width, height = sizes[page]
+    return page, (x + HALF_SEAL) / width, 1 - (y + HALF_SEAL) / height
 
 
 @bp.get("/documents/<int:document_id>/seal")
@@ -69,8 +89,11 @@ def start(document_id: int) -> Any:
             raise NotFound()
         width, height = sizes[page]
         x, y = fx * width - HALF_SEAL, (1 - fy) * height - HALF_SEAL
-    sealing.start(db.session(), current_user, doc, request.form.get("version", type=int),
-                  page or 0, x, y)
+    try:
+        sealing.start(db.session(), current_user, doc, request.form.get("version", type=int),
+                      page or 0, x, y)
+    except InvalidInput as refused:  # e.g. the certificate is not the named party's
+        return _stamp(doc.id, 400, refusal=refused.message)
     return redirect(url_for(".stamp", document_id=doc.id))
 
 
@@ -97,8 +120,14 @@ def _seal(seal_id: int) -> Seal:
 @access(SIGNED_IN)
 def status(seal_id: int) -> Any:
     seal = _seal(seal_id)
-    return render("sealing/stamp.html", block="seal_status", seal=seal, pin_form=PinForm(),
-                  doc=seal.revision.document, kind=lifecycle.kind_of(seal.revision.document))
+    response = render("sealing/stamp.html", block="seal_status", seal=seal, pin_form=PinForm(),
+                      doc=seal.revision.document,
+                      kind=lifecycle.kind_of(seal.revision.document))
+    if seal.status is SealStatus.applied and request.headers.get("HX-Request"):
+        # the seal is on the file now: the whole page again, so its images show it before 提交
+        response = make_response(response)
+        response.headers["HX-Refresh"] = "true"
+    return response
 
 
 @bp.post("/seals/<int:seal_id>/key")

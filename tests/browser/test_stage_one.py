@@ -151,7 +151,7 @@ def test_stage_one_from_initiation_to_a_published_collection_announcement(
     expect(page.get_by_label("名称").nth(1)).to_have_attribute("readonly", "")
     expect(page.get_by_label("名称").nth(1)).to_have_value("内蒙古中咨招标代理有限公司")
     submit(page)
-    approve(page, base, "zj_reviewer", "征集公告（浏览器）")
+    approve(page, base, "zj_reviewer", "征集公告（浏览器）", 审核意见="公告内容无误，同意发布")
     seal(page, base, "zj_clerk", "征集公告（浏览器）")
     seal(page, base, "dl_clerk", "征集公告（浏览器）")
     expect(page.locator(".badge")).to_contain_text("有效（2 个签章）")

@@ -54,10 +54,10 @@ def draft_from_todo(page: Page, step: str) -> None:
     page.get_by_role("button", name="创建并开始填写").click()
 
 
-def announce(page: Page, base: str, title: str) -> None:
+def announce(page: Page, base: str, title: str, **opinions: str) -> None:
     """The agency's draft, reviewed and sealed by the collector, then published."""
     submit(page)
-    approve(page, base, "zj_reviewer", title)
+    approve(page, base, "zj_reviewer", title, **opinions)
     seal(page, base, "zj_clerk", title)
     as_user(page, base, "dl_clerk")
     open_todo(page, title)
@@ -105,7 +105,7 @@ def test_join_change_terminate_and_reorganise(page: Page, live_portal: str) -> N
     page.get_by_role("link", name="更正信息").click()
     expect(page.get_by_label("更正后内容").first).to_have_value("1700.00")
     expect(page.get_by_label("原内容").first).to_have_value("1800.00")
-    announce(page, base, CHANGE)
+    announce(page, base, CHANGE, 审核意见="更正事项无误，同意发布")
     read_notice(page, base, f"项目变更：{NAME}")
 
     # termination: the agency's request is returned once, then approved; the announcement

@@ -30,7 +30,8 @@ TITLES = {
 }
 
 SEALED_BY = {
-    "entrustment_agreement": ("collector", "agency"),
+    # the 委托方 (collector or purchaser, whichever drafts it) seals first, then the agency
+    "entrustment_agreement": ("collector", "purchaser", "agency"),
     "solicitation": ("collector",),
     "collection_announcement": ("collector", "agency"),  # the agency when entrusted
     "change_announcement": ("collector",),

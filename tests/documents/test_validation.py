@@ -255,3 +255,27 @@ def test_the_survey_needs_three_purchasers(sample_of: Sample) -> None:
     data = sample_of("requirements")
     data["surveyed_purchasers"].pop()
     assert _errors("requirements", data) == {"surveyed_purchasers": ["至少需要3家采购人"]}
+
+
+def test_contract_amounts_are_computed_from_quantity_and_unit_price() -> None:
+    from documents.kinds.parts import computed_amounts
+
+    typed = {"items-0-quantity": "60", "items-0-unit_price": "5,760.00",
+             "items-0-amount": "1", "items-1-quantity": "3", "items-1-unit_price": "0.335",
+             "total_amount": "9"}
+    assert computed_amounts(typed, "items", "total_amount") == {
+        "items-0-amount": "345600.00", "items-1-amount": "1.01",  # half up to the fen
+        "total_amount": "345601.01"}
+    unfinished = {**typed, "items-1-unit_price": "abc"}
+    assert computed_amounts(unfinished, "items", "total_amount") == {
+        "items-0-amount": "345600.00"}  # the total waits for every row
+    assert get_kind("contract").computed_amounts == ("items", "total_amount")
+
+
+def test_a_rule_across_fields_of_one_step_is_shown_beside_its_field() -> None:
+    """合计 that is not the sum of the rows: the step fails and the field carries the reason."""
+    data = get_kind("contract").sample()
+    data["total_amount"] = "1.00"
+    result = validate_step("contract", "items", to_formdata(data))
+    assert not result.ok
+    assert result.form.total_amount.errors == ["合计金额应等于各行金额之和 345,600.00 元"]

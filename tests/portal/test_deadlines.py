@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 import documents
 from documents.kinds import sample_data as s
-from portal.domain import lifecycle, workdays
+from portal.domain import deadlines, lifecycle, workdays
+from portal.domain.errors import TransitionNotAllowed
 from portal.models import DocumentStatus, User
 from tests.helpers import project_with_approved_plan
 
@@ -70,3 +71,33 @@ def test_the_solicitation_is_obtainable_five_working_days_across_holidays(db, de
         lifecycle.submit(db, clerk, doc, None)
     assert refused.value.errors["obtain_end"] == [
         "征集文件提供期限不得少于5个工作日（现为2个）。"]
+
+
+def test_a_bidding_announcement_cannot_start_in_the_past(db, demo, monkeypatch) -> None:
+    """二次竞价公告 (seed 002 1.3③): refused at submission when its start time has passed, and
+    at publication when it passed meanwhile. Times derive from the clock."""
+    from datetime import timedelta
+
+    from portal.models import beijing_now
+
+    kind = documents.get_kind("bidding_announcement")
+    clerk = db.scalar(select(User).where(User.username == "cg_clerk"))
+    now = beijing_now().replace(second=0, microsecond=0)
+
+    def drafted(start):
+        return lifecycle.create_draft(db, clerk, kind.code, "二次竞价公告", start_from={
+            **kind.sample(), "published_at": (start - timedelta(days=1)).isoformat(),
+            "start_time": start.isoformat()})
+
+    late = drafted(now - timedelta(hours=1))
+    with pytest.raises(lifecycle.SubmissionInvalid) as refused:
+        lifecycle.submit(db, clerk, late, None)
+    assert "不能早于当前时间" in refused.value.errors["start_time"][0]
+
+    soon = drafted(now + timedelta(hours=1))
+    lifecycle.submit(db, clerk, soon, None)  # no review: approved at once
+    assert soon.status is DocumentStatus.approved
+    monkeypatch.setattr(deadlines, "beijing_now", lambda: now + timedelta(hours=2))
+    with pytest.raises(TransitionNotAllowed, match="不能早于当前时间"):
+        lifecycle.publish(db, clerk, soon, None)
+    assert soon.status is DocumentStatus.approved

@@ -193,3 +193,184 @@ def test_agency_drafts_a_collection_announcement_for_a_chosen_collector(signed_i
     # the collector's users see it; another collector's do not
     assert signed_in("zj_reviewer").get(f"/documents/{doc_id}").status_code == 200
     assert signed_in("zg_reviewer").get(f"/documents/{doc_id}").status_code == 404
+
+
+def test_approval_without_the_required_opinions_shows_the_page_with_what_is_missing(
+        signed_in, db) -> None:
+    """采购需求 without 重点审查意见: the document page again (400), the opinion typed kept,
+    the missing one marked; the fields are marked as required before the click."""
+    clerk = signed_in("zj_clerk")
+    doc_id = new_document(clerk, "requirements", "办公设备采购需求")
+    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
+    clerk.post(f"/documents/{doc_id}/submit",
+               data={"csrf_token": csrf_token(check), "version": version_of(check)})
+    reviewer = signed_in("zj_reviewer")
+    page = reviewer.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "审核通过须填写以下意见" in page and 'aria-hidden="true">*</span>' in page
+    refused = reviewer.post(f"/documents/{doc_id}/approve", data={
+        "csrf_token": csrf_token(page), "version": version_of(page),
+        "check_general": "符合一般性审查要求"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "办公设备采购需求" in html and "请填写重点审查意见后再审核通过。" in html
+    assert ">符合一般性审查要求</textarea>" in html
+    assert 'id="check_key-error"' in html and 'id="check_general-error"' not in html
+    assert db.get(Document, doc_id).status is DocumentStatus.in_review
+
+
+@pytest.mark.parametrize("code", ["collection_announcement", "change_announcement",
+                                  "framework_agreement"])
+def test_the_reviews_seed_000_names_ask_for_an_opinion(code) -> None:
+    """Seed 000 §一 7.2 审核征集公告 and 8.3 审核变更公告 (输入通过审核意见), 15.2 框架协议审查
+    (输入审查意见)."""
+    label = "审查" if code == "framework_agreement" else "审核"
+    assert lifecycle.REVIEW_CHECKS[code] == (("opinion", label),)
+
+
+def test_rendering_says_pdf_only_for_a_kind_without_docx(app, signed_in, db) -> None:
+    clerk = signed_in("dl_clerk")
+    from portal.models import Organisation
+
+    supplier = db.scalar(select(Organisation).where(Organisation.name == "北方信创计算机有限公司"))
+    doc_id = new_document(clerk, "opening_record", "开标记录表", supplier=supplier.id)
+    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
+    clerk.post(f"/documents/{doc_id}/submit",
+               data={"csrf_token": csrf_token(check), "version": version_of(check)})
+    revision = db.get(Document, doc_id).current_revision
+    revision.render_status = revision.render_status.__class__("running")
+    db.commit()
+    page = clerk.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "正在生成 PDF…" in page and "DOCX" not in page
+
+
+def test_contract_amounts_and_total_are_computed_as_the_drafter_types(signed_in, db) -> None:
+    """The autosave answers with 金额 and 合计 computed (swapped into the page out of band);
+    a typed amount that disagrees is replaced, so 保存并继续 moves on instead of a bare 400."""
+    from portal.models import Organisation
+
+    school = db.scalar(select(Organisation).where(Organisation.name == "呼和浩特市第一中学"))
+    client = signed_in("gys_mfr")
+    doc_id = new_document(client, "contract", "台式计算机采购合同", purchaser=school.id)
+    url = f"/documents/{doc_id}/steps/items"
+    page = client.get(url).get_data(as_text=True)
+    assert "自动计算：数量 × 单价" in page and "自动计算：各行金额之和" in page
+    posted = {"csrf_token": csrf_token(page), "version": version_of(page),
+              "items-0-name": "台式计算机", "items-0-specification": "长城 世恒TD120A2",
+              "items-0-quantity": "50", "items-0-unit": "台", "items-0-unit_price": "5800",
+              "items-0-amount": "1.00", "total_amount": "2.00"}
+    autosaved = client.post(url, data={**posted, "autosave": "1"},
+                            headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert re.search(r'id="items-0-amount"[^>]*value="290000.00"[^>]*hx-swap-oob="true"',
+                     autosaved)
+    assert re.search(r'id="total_amount"[^>]*value="290000.00"', autosaved)
+    page = client.get(url).get_data(as_text=True)
+    moved = client.post(url, data={**posted, "version": version_of(page), "next": "1"})
+    assert moved.status_code == 302, moved.get_data(as_text=True)[:300]
+    draft = lifecycle.draft_formdata(db.get(Document, doc_id))
+    assert (draft["items-0-amount"], draft["total_amount"]) == ("290000.00", "290000.00")
+
+
+def test_the_reviewer_reads_the_submitted_revision_beside_approve_and_return(
+        signed_in, db) -> None:
+    clerk = signed_in("zj_clerk")
+    doc_id = new_document(clerk, "requirements", "办公设备采购需求")
+    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
+    clerk.post(f"/documents/{doc_id}/submit",
+               data={"csrf_token": csrf_token(check), "version": version_of(check)})
+    revision = db.get(Document, doc_id).current_revision
+    reviewer = signed_in("zj_reviewer")
+    page = reviewer.get(f"/documents/{doc_id}").get_data(as_text=True)
+    view = f"/documents/revisions/{revision.id}/view"
+    review = page[page.index('class="review"'):]
+    assert f'src="{view}"' in review and "审核通过" in review and "退回修改" in review
+    shown = reviewer.get(view)
+    html = shown.get_data(as_text=True)
+    sample = documents.get_kind("requirements").sample()
+    assert shown.status_code == 200 and sample["project_name"] in html
+    assert "frame-ancestors 'self'" in shown.headers["Content-Security-Policy"]
+    assert signed_in("gys_mfr").get(view).status_code == 404  # not a party
+
+
+def test_times_on_the_document_page_are_beijing_time_and_say_so(signed_in, db) -> None:
+    """Stored in UTC, shown eight hours later with the label (not bare UTC)."""
+    from datetime import timedelta
+
+    clerk = signed_in("zj_clerk")
+    doc_id = new_document(clerk, "requirements", "办公设备采购需求")
+    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
+    clerk.post(f"/documents/{doc_id}/submit",
+               data={"csrf_token": csrf_token(check), "version": version_of(check)})
+    revision = db.get(Document, doc_id).current_revision
+    local = revision.submitted_at + timedelta(hours=8)
+    page = clerk.get(f"/documents/{doc_id}").get_data(as_text=True)
+    shown = f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}（北京时间）"
+    assert f"提交于 {shown}" in page
+    listing = clerk.get("/documents").get_data(as_text=True)
+    assert "（北京时间）" in listing
+
+
+def test_errors_name_fields_by_their_chinese_labels_with_row_numbers(signed_in, db) -> None:
+    """Two surveyed purchasers where three are needed, one of them unnamed: the check page
+    says 需求调查情况 · 调查的采购人 (and 第 2 行), never surveyed_purchasers; the step shows the
+    rule before saving."""
+    clerk = signed_in("zj_clerk")
+    doc_id = new_document(clerk, "requirements", "办公设备采购需求")
+    step = clerk.get(f"/documents/{doc_id}/steps/survey").get_data(as_text=True)
+    assert "至少填写3家采购人" in step
+    doc = db.get(Document, doc_id)
+    doc.draft_data = [[k, "" if k == "surveyed_purchasers-1-name" else v]
+                      for k, v in doc.draft_data if not k.startswith("surveyed_purchasers-2-")]
+    db.commit()
+    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
+    summary = check[check.index("error-summary"):check.index("</ul>", check.index("error-summary"))]
+    assert "需求调查情况 · 调查的采购人：至少需要3家采购人" in summary
+    assert "需求调查情况 · 调查的采购人 第 2 行 · " in summary
+    assert "surveyed_purchasers" not in summary
+
+
+def test_a_draft_never_submitted_can_be_discarded_and_is_audited(signed_in, db) -> None:
+    from portal.models import AuditEvent
+
+    clerk = signed_in("zj_clerk")
+    first = new_document(clerk, "requirements", "办公设备采购需求")
+    second = new_document(clerk, "requirements", "办公设备采购需求")
+    listing = clerk.get("/documents").get_data(as_text=True)
+    assert listing.count(">重名</span>") == 2  # duplicate titles are flagged
+    page = clerk.get(f"/documents/{second}").get_data(as_text=True)
+    assert "放弃草稿" in page
+    # not by another organisation, nor by a reviewer of this one
+    reviewer = signed_in("zj_reviewer")
+    token = csrf_token(reviewer.get("/documents").get_data(as_text=True))
+    assert reviewer.post(f"/documents/{second}/discard",
+                         data={"csrf_token": token}).status_code == 403
+    gone = clerk.post(f"/documents/{second}/discard",
+                      data={"csrf_token": csrf_token(page), "version": version_of(page)})
+    assert gone.status_code == 302
+    assert db.get(Document, second) is None
+    event = db.scalars(select(AuditEvent).where(AuditEvent.action == "document.discarded")).one()
+    assert event.subject_id == str(second) and event.detail["title"] == "办公设备采购需求"
+    listing = clerk.get("/documents").get_data(as_text=True)
+    assert "已放弃草稿" in listing and ">重名</span>" not in listing
+    # a submitted one keeps all its versions
+    check = clerk.get(f"/documents/{first}/check").get_data(as_text=True)
+    clerk.post(f"/documents/{first}/submit",
+               data={"csrf_token": csrf_token(check), "version": version_of(check)})
+    page = clerk.get(f"/documents/{first}").get_data(as_text=True)
+    assert "放弃草稿" not in page
+    refused = clerk.post(f"/documents/{first}/discard", data={"csrf_token": csrf_token(page)})
+    assert refused.status_code == 409 and db.get(Document, first) is not None
+
+
+def test_the_subject_step_shows_only_the_fields_of_the_project_category(signed_in, db) -> None:
+    clerk = signed_in("zj_clerk")
+    doc_id = new_document(clerk, "requirements", "办公设备采购需求")  # the sample: goods
+    goods = clerk.get(f"/documents/{doc_id}/steps/subject").get_data(as_text=True)
+    assert 'name="goods_function"' in goods and 'name="service_content"' not in goods
+    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
+    assert "功能要求" in check and "服务内容" not in check
+    doc = db.get(Document, doc_id)
+    doc.draft_data = [[k, "services" if k == "project_category" else v]
+                      for k, v in doc.draft_data]
+    db.commit()
+    services = clerk.get(f"/documents/{doc_id}/steps/subject").get_data(as_text=True)
+    assert 'name="service_content"' in services and 'name="goods_function"' not in services

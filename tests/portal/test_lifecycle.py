@@ -16,6 +16,7 @@ from portal.domain.errors import (
     TransitionNotAllowed,
 )
 from portal.models import AuditEvent, DocumentStatus, Organisation, RenderStatus, User
+from tests.helpers import OPINION
 
 pytestmark = pytest.mark.db
 S = DocumentStatus
@@ -228,7 +229,7 @@ def test_a_kind_with_sealers_cannot_be_published_before_sealing(db, demo) -> Non
     assert kind.reviewed_by == ("collector",)
     doc = lifecycle.create_draft(db, clerk, kind.code, "征集公告", start_from=kind.sample())
     lifecycle.submit(db, clerk, doc, None)
-    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None, OPINION)
     assert doc.status is S.approved
     with pytest.raises(TransitionNotAllowed, match="盖章"):
         lifecycle.publish(db, clerk, doc, None)

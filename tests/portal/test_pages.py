@@ -124,3 +124,15 @@ def test_every_page_also_renders_as_an_htmx_fragment(signed_in, path) -> None:
     assert "<html" in full.get_data(as_text=True)
     assert "<html" not in fragment.get_data(as_text=True)
     assert "系统内部错误" not in fragment.get_data(as_text=True)
+
+
+def test_verify_is_linked_from_every_page_and_sign_in_says_why(app, published_pair) -> None:
+    client = app.test_client()
+    call, _change = published_pair
+    for url in ("/", "/announcements", f"/announcements/{call.id}"):
+        assert 'href="/verify"' in client.get(url).get_data(as_text=True), url
+    redirected = client.get("/documents")
+    assert redirected.status_code == 302
+    login = client.get(redirected.headers["Location"]).get_data(as_text=True)
+    assert "仅对登录用户开放，请先登录" in login
+    assert "仅对登录用户开放" not in client.get("/login").get_data(as_text=True)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 import documents
 from portal import storage
 from portal.domain import lifecycle, participation, projects, sealing
+from portal.domain.errors import TransitionNotAllowed
 from portal.models import (
     AuditEvent,
     Notice,
@@ -20,7 +21,7 @@ from portal.models import (
     User,
     beijing_now,
 )
-from tests.helpers import csrf_token, project_with_approved_plan, seal_as, work
+from tests.helpers import OPINION, csrf_token, project_with_approved_plan, seal_as, work
 
 pytestmark = pytest.mark.db
 
@@ -32,7 +33,7 @@ def user(db: Any, username: str) -> User:
 def approve_and_seal(app: Any, db: Any, doc: Any) -> None:
     """Submitted by 中心's clerk, approved by its reviewer, sealed by its clerk."""
     lifecycle.submit(db, user(db, "zj_clerk"), doc, None)
-    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None, OPINION)
     work(app)
     db.expire_all()
     sealing.confirm(db, user(db, "zj_clerk"), seal_as(app, db, doc, "zj_clerk"))
@@ -209,3 +210,34 @@ def test_a_change_notifies_and_hands_over_the_new_solicitation_once_sealed(
     db.expire_all()
     record = db.scalar(select(Participation))
     assert record.revision_id == solicitation.revisions[-1].id and len(solicitation.revisions) == 2
+
+
+def test_after_reorganisation_joining_and_downloads_wait_for_the_new_rounds_call(
+        app, db, open_call, signed_in) -> None:
+    """终止 → 重新组织征集: the terminated round's announcement opens nothing; joining and
+    downloading follow the current round's published call only."""
+    assert join(signed_in("gys_mfr"), open_call).status_code == 302
+    request = draft(db, open_call, "termination_request", "终止采购申请")
+    lifecycle.submit(db, user(db, "zj_clerk"), request, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), request, None)
+    termination = draft(db, open_call, "termination_announcement", "终止公告")
+    approve_and_seal(app, db, termination)
+    lifecycle.publish(db, user(db, "zj_clerk"), termination, None)
+    again = lifecycle.create_draft(
+        db, user(db, "zj_clerk"), "reorganisation", "重新组织征集", project_id=open_call.id,
+        start_from={**documents.get_kind("reorganisation").sample(),
+                    "project_number": open_call.number})
+    lifecycle.submit(db, user(db, "zj_clerk"), again, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), again, None)
+    assert open_call.status is ProjectStatus.active and open_call.round == 2
+
+    now = beijing_now()
+    assert participation.opening_of(db, open_call) is None
+    assert open_call not in [o.project for o in participation.openings(db, now)]
+    with pytest.raises(TransitionNotAllowed, match="征集公告尚未发布"):
+        participation.join(db, user(db, "gys_reseller"), open_call, "郭敏", "0472-6900007",
+                           "guo@example.cn", now)
+    with pytest.raises(TransitionNotAllowed, match="本轮征集公告尚未发布"):
+        participation.hand_over(db, user(db, "gys_mfr"), open_call)
+    download = signed_in("gys_mfr").get(f"/participation/{open_call.id}/solicitation.pdf")
+    assert download.status_code == 404  # no open call to download from

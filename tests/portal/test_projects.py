@@ -12,7 +12,7 @@ from portal import authority, storage
 from portal.domain import lifecycle, project_changes
 from portal.domain.errors import Forbidden, TransitionNotAllowed
 from portal.models import AuditEvent, DocumentStatus, Organisation, Project, User
-from tests.helpers import nss_database, pdfsig_blocks, run_pdfsig
+from tests.helpers import OPINION, nss_database, pdfsig_blocks, run_pdfsig
 
 pytestmark = pytest.mark.db
 
@@ -221,7 +221,7 @@ def test_collection_announcement_carries_the_collector_over_locked_and_publishes
     assert formdata["collector-address"] == "呼和浩特市新址路1号"  # the address may change
 
     lifecycle.submit(db, agency_clerk, doc, None)
-    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None, OPINION)
     from tests.helpers import work
 
     work(app)
@@ -258,7 +258,7 @@ def test_a_collection_announcement_without_an_approved_plan_cannot_be_published(
     doc = projects.draft_document(db, clerk, approved_project, kind.code, "过早的征集公告",
                                   start_from=kind.sample())
     lifecycle.submit(db, clerk, doc, None)
-    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None, OPINION)
     work(app)
     db.expire_all()
     sealing.confirm(db, clerk, seal_as(app, db, doc, "zj_clerk"))
@@ -290,7 +290,7 @@ def published_collection(app, db, project):
     doc = projects.draft_document(db, user(db, "dl_clerk"), project, kind.code, "征集公告",
                                   start_from=kind.sample())
     lifecycle.submit(db, user(db, "dl_clerk"), doc, None)
-    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None, OPINION)
     work(app)
     db.expire_all()
     sealing.confirm(db, user(db, "zj_clerk"), seal_as(app, db, doc, "zj_clerk"))
@@ -468,3 +468,93 @@ def test_a_change_reopens_the_solicitation_and_lists_what_changed(
     with pytest.raises(lifecycle.SubmissionInvalid) as refused:
         lifecycle.submit(db, agency_clerk, change, None)
     assert "须顺延提交截止时间" in refused.value.errors["new_submission_deadline"][0]
+
+
+# ---- issue #12: defects in the flow -------------------------------------------------------
+
+
+def test_approving_a_revised_initiation_updates_its_project(db, approved_project,
+                                                            signed_in) -> None:
+    """Reopened, corrected, resubmitted and approved again: the same project, updated (not a
+    second project with the same number, which answered 500 and stayed 审核中)."""
+    from tests.helpers import csrf_token
+
+    initiation = db.get(lifecycle.Document, approved_project.initiation_id)
+    clerk = user(db, "zj_clerk")
+    lifecycle.reopen(db, clerk, initiation, None)
+    posted = lifecycle.draft_formdata(initiation)
+    posted.setlist("project_name", ["信息化设备框架协议采购项目（调整）"])
+    posted.setlist("budget_amount", ["16000000.00"])
+    assert lifecycle.save_step(db, clerk, initiation, None, "project", posted).ok
+    lifecycle.submit(db, clerk, initiation, None)
+    reviewer = signed_in("zj_reviewer")
+    page = reviewer.get(f"/documents/{initiation.id}").get_data(as_text=True)
+    approved = reviewer.post(f"/documents/{initiation.id}/approve",
+                             data={"csrf_token": csrf_token(page),
+                                   "version": str(initiation.version)})
+    assert approved.status_code == 302, approved.get_data(as_text=True)[:500]
+    db.expire_all()
+    assert initiation.status is DocumentStatus.approved
+    assert db.scalars(select(Project)).all() == [approved_project]
+    assert approved_project.name == "信息化设备框架协议采购项目（调整）"
+    assert str(approved_project.budget) == "16000000.00"
+    actions = list(db.scalars(select(AuditEvent.action).where(
+        AuditEvent.subject_type == "project").order_by(AuditEvent.seq)))
+    assert actions == ["project.created", "project.updated"]
+
+
+@pytest.mark.parametrize("code", ["shortlist_announcement", "change_announcement"])
+def test_result_and_change_announcements_need_the_project_and_its_published_call(
+        app, db, demo_keys, entrusted_project, code) -> None:
+    from portal.domain import projects
+
+    kind = documents.get_kind(code)
+    clerk = user(db, "dl_clerk")
+    field = {"shortlist_announcement": "project_number",
+             "change_announcement": "original_project_number"}[code]
+    standalone = lifecycle.create_draft(db, clerk, code, "无项目的公告", start_from=kind.sample(),
+                                        parties={"collector": org(db, "内蒙古自治区政府采购中心")})
+    with pytest.raises(lifecycle.SubmissionInvalid) as refused:
+        lifecycle.submit(db, clerk, standalone, None)
+    assert "须在采购项目中编制" in refused.value.errors[field][0]
+    too_early = projects.draft_document(db, clerk, entrusted_project, code, "征集公告前的公告",
+                                        start_from=kind.sample())
+    # the rows the clerk fills in (the project's lots come without shortlisted suppliers)
+    too_early.draft_data = [[k, v] for k, v in documents.to_formdata(kind.sample()).items(
+        multi=True)]
+    db.commit()
+    with pytest.raises(lifecycle.SubmissionInvalid) as refused:
+        lifecycle.submit(db, clerk, too_early, None)
+    assert "征集公告尚未发布" in refused.value.errors[field][0]
+    published_collection(app, db, entrusted_project)
+    assert field not in lifecycle.check_draft(too_early)
+
+
+def test_project_prefills_fit_the_kind_and_keep_what_they_do_not_say(
+        app, db, demo_keys, entrusted_project) -> None:
+    """入围结果公告 takes the project's lots without their category or prices (no 未知字段);
+    框架协议 keeps the collector's uscc, which the project's contact block does not carry."""
+    from portal.domain import projects
+
+    published_collection(app, db, entrusted_project)
+    clerk = user(db, "dl_clerk")
+    shortlist = projects.draft_document(
+        db, clerk, entrusted_project, "shortlist_announcement", "入围结果公告",
+        start_from=documents.get_kind("shortlist_announcement").sample())
+    errors = lifecycle.check_draft(shortlist)
+    assert not [path for path, messages in errors.items() if "未知字段" in messages], errors
+    agreement = projects.draft_document(
+        db, clerk, entrusted_project, "framework_agreement", "框架协议",
+        start_from=documents.get_kind("framework_agreement").sample(),
+        parties={"supplier": org(db, "北方信创计算机有限公司")})
+    data = lifecycle.draft_formdata(agreement)
+    assert data["collector-uscc"] == entrusted_project.collector.uscc
+    assert data["collector-name"] == entrusted_project.collector.name
+    assert "collector-uscc" not in lifecycle.check_draft(agreement)
+
+
+def test_the_agency_drafts_the_evaluation_report(db, demo, signed_in) -> None:
+    kind = documents.get_kind("evaluation_report")
+    assert lifecycle.may_draft(user(db, "dl_clerk"), kind)
+    form = signed_in("dl_clerk").get("/documents/new").get_data(as_text=True)
+    assert 'value="evaluation_report"' in form

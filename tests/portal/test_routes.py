@@ -70,6 +70,9 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("POST", "/documents/{doc}/publish"): (
         "login", owners({"zj_clerk": 409, "zj_reviewer": 403})),
     ("GET", "/documents/{doc}/preview"): ("login", owners(200)),
+    ("GET", "/documents/revisions/{rev}/view"): ("login", owners(200)),
+    ("POST", "/documents/{doc}/discard"): (  # submitted: no longer a draft to discard
+        "login", owners({"zj_clerk": 409, "zj_reviewer": 403})),
     ("GET", "/documents/revisions/{rev}/status"): ("login", owners(200)),
     ("POST", "/documents/revisions/{rev}/render"): ("login", owners(302)),
     ("GET", "/documents/revisions/{rev}.pdf"): ("login", 404),  # not rendered yet
@@ -131,6 +134,8 @@ ENDPOINT_PATHS = {
     "documents.reopen": ["/documents/{doc}/reopen"],
     "documents.publish": ["/documents/{doc}/publish"],
     "documents.preview": ["/documents/{doc}/preview"],
+    "documents.revision_view": ["/documents/revisions/{rev}/view"],
+    "documents.discard": ["/documents/{doc}/discard"],
     "documents.render_status": ["/documents/revisions/{rev}/status"],
     "documents.rerender": ["/documents/revisions/{rev}/render"],
     "documents.download": ["/documents/revisions/{rev}.pdf", "/documents/revisions/{rev}.docx"],

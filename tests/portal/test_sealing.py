@@ -303,3 +303,23 @@ def test_a_sealed_revision_cannot_be_reopened_for_editing(app, db, approved_cont
     with pytest.raises(TransitionNotAllowed, match="不能重新编辑"):
         lifecycle.reopen(db, user(db, "gys_mfr"), approved_contract, None)
     assert approved_contract.status is DocumentStatus.approved
+
+
+def test_the_applied_seal_shows_on_the_pages_and_the_next_signer_sees_the_reserved_place(
+        app, db, approved_contract, signed_in) -> None:
+    import re
+
+    supplier = signed_in("gys_mfr")
+    doc_id = approved_contract.id
+    before = supplier.get(f"/documents/{doc_id}/seal").get_data(as_text=True)
+    first_image = re.search(r'src="(/documents/\d+/pages/0\.png\?v=\w+)"', before).group(1)
+    seal = seal_as(app, db, approved_contract, "gys_mfr")  # applied, not yet submitted
+    status = supplier.get(f"/seals/{seal.id}/status", headers={"HX-Request": "true"})
+    assert status.headers.get("HX-Refresh") == "true"  # the page reloads to show the seal
+    after = supplier.get(f"/documents/{doc_id}/seal").get_data(as_text=True)
+    assert first_image not in after  # new bytes, new image address (no stale cache)
+    sealing.confirm(db, user(db, "gys_mfr"), seal)
+    purchaser = signed_in("cg_clerk").get(f"/documents/{doc_id}/seal").get_data(as_text=True)
+    place = re.search(r'data-reserved-fx="([\d.]+)" data-reserved-fy="([\d.]+)"', purchaser)
+    assert place and 0 < float(place.group(1)) < 1 and 0 < float(place.group(2)) < 1
+    assert "预留位置：第" in purchaser
