@@ -89,6 +89,28 @@ def worker(burst: bool, queues: tuple[str, ...]) -> None:
 
 
 @main.command()
+@click.option("--once", is_flag=True, help="one pass, print what it did and exit")
+def scheduler(once: bool) -> None:
+    """The dispatcher pass alone (every worker already runs it): retry abandoned and due jobs,
+    queue what Redis lost."""
+    import threading
+
+    from portal import dispatch
+
+    app = _app()
+    if once:
+        with app.app_context():
+            click.echo(dispatch.sweep())
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        dispatch.run_periodically(app, app.config["DISPATCH_PERIOD_SECONDS"], stop)
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command()
 def demo() -> None:
     """Seed demo data (idempotent) and print the demo accounts."""
     from jobs.worker import AppContextWorker

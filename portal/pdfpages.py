@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
 import tempfile
 from pathlib import Path
 
 from portal import storage
+
+log = logging.getLogger(__name__)
 
 DPI = 72  # one image pixel per PDF point: clicks map to points without scaling
 
@@ -34,5 +37,8 @@ def page_png(sha256: str, page: int) -> bytes:
             check=True, capture_output=True, timeout=60,
         )
         content = (Path(folder) / "page.png").read_bytes()
-    storage.put_as(content, cached)
+    try:
+        storage.put_as(content, cached)
+    except OSError:  # a full or read-only disk: serve the image without keeping it
+        log.warning("page image not cached (storage not writable)", exc_info=True)
     return content

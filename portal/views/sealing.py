@@ -38,8 +38,10 @@ def _stamp(document_id: int, status: int = 200, pin_form: PinForm | None = None,
     """The stamping page; an HTMX request for the seal's state gets just that block."""
     doc, sha = _page_of(document_id)
     session = db.session()
+    seal = sealing.shown_seal(session, doc)
     return render("sealing/stamp.html", status, block=block, doc=doc, sha=sha,
-                  sizes=pdfpages.page_sizes(sha), seal=sealing.in_progress(session, doc),
+                  sizes=pdfpages.page_sizes(sha), seal=seal,
+                  may_abandon=seal is not None and sealing.may_abandon(seal),
                   may_seal=sealing.may_seal(session, current_user, doc),
                   position=sealing.next_position(session, doc),
                   kind=lifecycle.kind_of(doc), sealers=lifecycle.sealers(doc),
@@ -98,6 +100,7 @@ def _seal(seal_id: int) -> Seal:
 def status(seal_id: int) -> Any:
     seal = _seal(seal_id)
     return render("sealing/stamp.html", block="seal_status", seal=seal, pin_form=PinForm(),
+                  may_abandon=sealing.may_abandon(seal),
                   doc=seal.revision.document, kind=lifecycle.kind_of(seal.revision.document))
 
 
@@ -124,6 +127,15 @@ def confirm(seal_id: int) -> Any:
     if VersionForm().validate_on_submit():
         sealing.confirm(db.session(), current_user, seal)
     return redirect(url_for("documents.show", document_id=seal.revision.document_id))
+
+
+@bp.post("/seals/<int:seal_id>/retry")
+@access(SIGNED_IN)
+def retry(seal_id: int) -> Any:
+    seal = _seal(seal_id)
+    if VersionForm().validate_on_submit():
+        sealing.retry(db.session(), current_user, seal)
+    return redirect(url_for(".stamp", document_id=seal.revision.document_id))
 
 
 @bp.post("/seals/<int:seal_id>/withdraw")

@@ -109,7 +109,7 @@ def test_full_review_round_with_rendering_by_a_real_worker(app, signed_in, db, t
                           data={"csrf_token": csrf_token(check), "version": version_of(check)})
     assert response.status_code == 302
     show = clerk.get(f"/documents/{doc_id}").get_data(as_text=True)
-    assert "正在排队生成" in show and "hx-get" in show
+    assert "排队中" in show and "hx-get" in show
     # the step is finished now
     slug = documents.get_kind("requirements").steps[0].slug
     assert clerk.get(f"/documents/{doc_id}/steps/{slug}").status_code == 410
