@@ -31,8 +31,10 @@ def render_revision(revision_id: int) -> str:
         log.exception("rendering revision %s failed", revision_id)
         session.rollback()
         return durable.release_render(session, revision, worker, exc, durable.reason(exc))
-    return "rendered" if durable.finish_render(session, revision_id, worker, **values) \
-        else "superseded"
+    if not durable.finish_render(session, revision_id, worker, **values):
+        return "superseded"  # released as abandoned meanwhile; another attempt owns it
+    log.info("revision %s rendered by %s", revision_id, worker)
+    return "rendered"
 
 
 def _render(revision: Revision) -> dict[str, object]:

@@ -87,4 +87,6 @@ def _finish(seal: Seal, worker: str) -> str:
                      subject_id=seal.id, before=SealStatus.finishing.value,
                      after=SealStatus.applied.value, detail={"output": output})
     session.commit()
+    if moved:
+        log.info("seal %s applied by %s", seal.id, worker)
     return "applied" if moved else "superseded"

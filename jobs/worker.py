@@ -70,6 +70,8 @@ def run(app: Flask, queue_names: tuple[str, ...], burst: bool = False,
 
     if burst:  # tests and one-shot drains: no threads, no reconnecting
         return bool(_make_worker(app, queue_names).work(burst=True, with_scheduler=False))
+    if not logging.getLogger().handlers:  # the jobs' and dispatcher's messages, beside RQ's
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     stop = threading.Event()
     if dispatcher:
         threading.Thread(target=dispatch.run_periodically, name="dispatcher", daemon=True,

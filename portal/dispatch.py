@@ -32,7 +32,7 @@ from portal.models import RenderStatus, Revision, Seal, SealStatus, utcnow
 
 log = logging.getLogger(__name__)
 
-PENDING = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+WAITING = {JobStatus.SCHEDULED, JobStatus.DEFERRED}
 LAST_RUN_KEY = "kuangcai:scheduler:last_run"
 LOCK_KEY = "kuangcai:scheduler:lock"
 #: Job time limits sized to the work (a long document renders in a few seconds when warm).
@@ -50,29 +50,43 @@ def seal_job_id(seal_id: int, step: SealStatus) -> str:
     return f"seal-{seal_id}-{step.value}"
 
 
-def _enqueue(queue_name: str, function: str, item_id: int, job_id: str, timeout: int) -> bool:
-    """Queue the job unless a copy is already waiting or running; True if queued now."""
+def _live_copy(job: Job, queue: Queue, alive: set[str] | None) -> bool:
+    """Whether ``job`` will still run or is running: queued and really in its queue's list
+    (a Redis restored from its append-only file may hold the job but not the list entry), or
+    started on a worker that is alive (``alive`` None: trust it)."""
+    status = job.get_status(refresh=False)
+    if status == JobStatus.QUEUED:
+        return queue.connection.lpos(queue.key, job.id) is not None
+    if status == JobStatus.STARTED:
+        return alive is None or job.worker_name in alive
+    return status in WAITING
+
+
+def _enqueue(queue_name: str, function: str, item_id: int, job_id: str, timeout: int,
+             alive: set[str] | None = None) -> bool:
+    """Queue the job unless a live copy exists; True if queued now."""
     connection = redis_connection()
+    queue = Queue(queue_name, connection=connection)
     if Job.exists(job_id, connection=connection):
         existing = Job.fetch(job_id, connection=connection)
-        if existing.get_status(refresh=False) in PENDING:
+        if _live_copy(existing, queue, alive):
             return False
-        existing.delete()
-    Queue(queue_name, connection=connection).enqueue(
+        existing.delete()  # finished, failed, or stale (its worker died): replaced
+    queue.enqueue(
         function, item_id, job_id=job_id, job_timeout=timeout, result_ttl=3600,
         failure_ttl=7 * 24 * 3600)
     return True
 
 
-def enqueue_render(revision_id: int) -> bool:
+def enqueue_render(revision_id: int, alive: set[str] | None = None) -> bool:
     return _enqueue("render", "jobs.render.render_revision", revision_id,
-                    render_job_id(revision_id), RENDER_TIMEOUT)
+                    render_job_id(revision_id), RENDER_TIMEOUT, alive)
 
 
-def enqueue_seal_step(seal_id: int, step: SealStatus) -> bool:
+def enqueue_seal_step(seal_id: int, step: SealStatus, alive: set[str] | None = None) -> bool:
     """Ids only: no PIN, no key, ever."""
     return _enqueue("default", SEAL_STEP_FUNCTIONS[step], seal_id, seal_job_id(seal_id, step),
-                    SEAL_TIMEOUT)
+                    SEAL_TIMEOUT, alive)
 
 
 def after_commit(action: str, item_id: int, step: SealStatus | None = None) -> bool:
@@ -130,17 +144,18 @@ def release_abandoned(session: Session, alive: set[str], now: datetime) -> int:
     return released
 
 
-def enqueue_due(session: Session, now: datetime) -> int:
-    """Queue every due item that has no waiting or running copy in Redis."""
+def enqueue_due(session: Session, now: datetime, alive: set[str]) -> int:
+    """Queue every due item that has no live copy in Redis (a job "started" by a worker that
+    has died is not one)."""
     queued = 0
     ids: Iterable[int] = session.scalars(select(Revision.id).where(durable.due_renders(now))
                                          .order_by(Revision.id))
     for revision_id in list(ids):
-        queued += enqueue_render(revision_id)
+        queued += enqueue_render(revision_id, alive)
     for seal_id, step in list(session.execute(select(Seal.id, Seal.status)
                                               .where(durable.due_seals(now))
                                               .order_by(Seal.id))):
-        queued += enqueue_seal_step(seal_id, step)
+        queued += enqueue_seal_step(seal_id, step, alive)
     return queued
 
 
@@ -155,7 +170,7 @@ def sweep(now: datetime | None = None, lock_seconds: int | None = None) -> dict[
         alive = alive_workers(connection, current_app.config["WORKER_HEARTBEAT_SECONDS"],
                               now_naive.replace(tzinfo=UTC))
         released = release_abandoned(session, alive, now_naive)
-        queued = enqueue_due(session, now_naive)
+        queued = enqueue_due(session, now_naive, alive)
     finally:
         session.rollback()
     connection.set(LAST_RUN_KEY, now_naive.replace(tzinfo=UTC).isoformat())

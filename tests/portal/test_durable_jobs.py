@@ -222,7 +222,7 @@ def test_a_seal_finished_by_duplicate_jobs_is_applied_exactly_once(
     db.expire_all()
     assert db.get(Seal, seal.id).status is SealStatus.applied
     applied = db.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "seal.applied", AuditEvent.subject_id == seal.id))
+        AuditEvent.action == "seal.applied", AuditEvent.subject_id == str(seal.id)))
     assert applied == 1
 
 
@@ -290,3 +290,28 @@ def test_the_stamping_page_offers_abandon_once_a_seal_is_stuck(
     assert response.status_code == 302
     db.expire_all()
     assert db.get(Seal, seal.id).status is SealStatus.withdrawn
+
+
+def test_a_job_left_started_by_a_dead_worker_or_missing_from_its_queue_is_queued_again(
+        app, db, requirements, redis_url) -> None:
+    from rq.job import Job, JobStatus
+
+    revision = lifecycle.submit(db, user(db, "zj_clerk"), requirements, None)
+    job_id = dispatch.render_job_id(revision.id)
+    with Redis.from_url(redis_url) as connection:
+        queue = Queue("render", connection=connection)
+        assert queue.get_job_ids() == [job_id]
+        # Redis came back from its append-only file with the job but not the list entry
+        connection.lrem(queue.key, 0, job_id)
+        assert sweep(app)["queued"] == 1 and queue.get_job_ids() == [job_id]
+        # a worker took it and was killed: RQ still says "started"
+        queue.remove(job_id)
+        job = Job.fetch(job_id, connection=connection)
+        job.worker_name = "killed-worker"
+        job.set_status(JobStatus.STARTED)
+        job.save()
+        assert sweep(app)["queued"] == 1 and queue.get_job_ids() == [job_id]
+        assert sweep(app)["queued"] == 0  # a live copy is not queued twice
+    work(app)
+    db.expire_all()
+    assert db.get(Revision, revision.id).render_status is RenderStatus.done
