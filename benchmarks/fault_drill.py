@@ -267,26 +267,40 @@ def drill(args: argparse.Namespace, env: dict[str, str], work_dir: Path,
         errors: list[str] = []
         faults = {"last": time.monotonic(), "kills": 0}
         start = time.monotonic()
-        down_at, kill_times = 8.0, sorted(random.uniform(1, 60) for _ in range(args.kills))
+        # the kills: a few before the outage, one during it, the rest after Redis is back
+        down_at = 8.0
+        before = sorted(random.uniform(1, down_at) for _ in range(args.kills * 3 // 10))
+        during = [down_at + args.redis_down / 2] if args.kills > len(before) else []
+        after = sorted(random.uniform(down_at + args.redis_down + 1, down_at + args.redis_down
+                                      + 40) for _ in range(args.kills - len(before)
+                                                           - len(during)))
+
+        def kill(label: str = "") -> None:
+            workers.kill_one()
+            faults["kills"] += 1
+            faults["last"] = time.monotonic()
+            print(f"  t={time.monotonic() - start:5.1f}s  SIGKILL a worker{label}", flush=True)
+
+        def at(offset: float) -> None:
+            time.sleep(max(0.0, start + offset - time.monotonic()))
 
         def fault_schedule() -> None:
-            down_done = False
-            for kill_at in kill_times:
-                if not down_done and kill_at > down_at:
-                    time.sleep(max(0.0, start + down_at - time.monotonic()))
-                    print(f"  t={time.monotonic() - start:5.1f}s  Redis stopped", flush=True)
-                    redis_server.kill()
-                    time.sleep(args.redis_down)
-                    redis_server.start()
-                    print(f"  t={time.monotonic() - start:5.1f}s  Redis back", flush=True)
-                    faults["last"] = time.monotonic()
-                    down_done = True
-                time.sleep(max(0.0, start + kill_at + (args.redis_down if down_done else 0)
-                               - time.monotonic()))
-                workers.kill_one()
-                faults["kills"] += 1
-                faults["last"] = time.monotonic()
-                print(f"  t={time.monotonic() - start:5.1f}s  SIGKILL a worker", flush=True)
+            for moment in before:
+                at(moment)
+                kill()
+            at(down_at)
+            print(f"  t={time.monotonic() - start:5.1f}s  Redis stopped", flush=True)
+            redis_server.kill()
+            for moment in during:
+                at(moment)
+                kill(" (Redis down)")
+            at(down_at + args.redis_down)
+            redis_server.start()
+            print(f"  t={time.monotonic() - start:5.1f}s  Redis back", flush=True)
+            faults["last"] = time.monotonic()
+            for moment in after:
+                at(moment)
+                kill()
 
         chaos = threading.Thread(target=fault_schedule)
         chaos.start()
@@ -369,6 +383,8 @@ def drill(args: argparse.Namespace, env: dict[str, str], work_dir: Path,
         "worker kills (SIGKILL)": faults["kills"],
         "Redis stopped for (s)": args.redis_down,
         "worker processes started": workers.started,
+        "items retried (attempts > 1)": sum(1 for r in revisions if r.render_attempts > 1)
+        + sum(1 for s in seals_done if s.job_attempts > 1),
         "request errors": len(errors) and Counter(errors),
         "drained after last fault (s)": (round(drained_at - faults["last"], 1)
                                          if drained_at else "not drained"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import lru_cache
 
 from cryptography import x509
 
@@ -22,6 +23,15 @@ from portal.domain import audit, sealing
 from portal.models import Seal, SealStatus, utcnow
 
 log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=256)
+def seal_image(certificate_serial: str, personal: bool, holder: str, seal_type: str) -> bytes:
+    """The seal's image, drawn once per certificate (and seal type) in this warm worker:
+    drawing and compressing it cost more than the signature itself."""
+    if personal:
+        return seals.personal_seal_png(holder)
+    return seals.official_seal_png(holder, seal_type)
 
 
 def prepare_seal(seal_id: int) -> str:
@@ -51,9 +61,9 @@ def _step(seal_id: int, step: SealStatus, work: Callable[[Seal, str], str]) -> s
 def _prepare(seal: Seal, worker: str) -> str:
     session = db.session()
     document = seal.revision.document
-    image = (seals.personal_seal_png(seal.sealer.display_name) if seal.role == "expert" else
-             seals.official_seal_png(seal.org.name,
-                                     sealing.SEAL_TYPES.get(document.kind, "公章")))
+    holder = seal.sealer.display_name if seal.role == "expert" else seal.org.name
+    image = seal_image(seal.credential.serial_hex, seal.role == "expert", holder,
+                       sealing.SEAL_TYPES.get(document.kind, "公章"))
     spec = seals.SealSpec(
         field_name=seal.field_name, image_png=image, page=seal.page, x=seal.x, y=seal.y,
         certify=seal.position == 0 and sealing.reserves_fields(seal.revision),
@@ -63,7 +73,8 @@ def _prepare(seal: Seal, worker: str) -> str:
     certificate = x509.load_der_x509_certificate(seal.credential.certificate_der)
     prepared = seals.prepare(storage.read(seal.input_sha256, ".pdf"), spec, certificate,
                              chain=authority.chain(), trust_roots=authority.trust_roots(),
-                             crls=authority.crls())
+                             crls=authority.crls(),
+                             timestamp_allowance=authority.timestamp_allowance())
     moved = durable.finish_seal_step(session, seal.id, SealStatus.preparing, worker,
                                      prepared=prepared.to_dict(),
                                      status=SealStatus.awaiting_key)

@@ -49,7 +49,14 @@ from seals.images import official_seal_png, personal_seal_png
 from seals.keystore import KeyCustody, UnlockedKey, import_p12, pack_p12, unlock
 from seals.placement import FieldSlot, SealSpec
 from seals.revisions import withdraw_last
-from seals.signing import PreparedSeal, finish, prepare, seal_pdf, sign_digest
+from seals.signing import (
+    PreparedSeal,
+    finish,
+    prepare,
+    seal_pdf,
+    sign_digest,
+    timestamp_allowance_for,
+)
 from seals.tsa import TimestampAuthority
 from seals.uscc import check_digit, is_valid_uscc, validate_uscc
 from seals.verify import (
@@ -106,6 +113,7 @@ __all__ = [
     "prepare",
     "seal_pdf",
     "sign_digest",
+    "timestamp_allowance_for",
     "unlock",
     "uscc_of",
     "validate_id_number",
