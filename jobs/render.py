@@ -50,3 +50,8 @@ def _render(revision: Revision) -> dict[str, object]:
         values["docx_sha256"] = storage.put(docx.content, ".docx")
         values["docx_size"] = len(docx.content)
     return values
+
+
+def mark_failed(job: object, connection: object, *args: object) -> None:
+    """RQ on_failure callback named by jobs queued before the durable dispatcher (issue 18):
+    nothing to do, the dispatcher finds the render in the database and retries or fails it."""

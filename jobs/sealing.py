@@ -101,3 +101,8 @@ def _finish(seal: Seal, worker: str) -> str:
     if moved:
         log.info("seal %s applied by %s", seal.id, worker)
     return "applied" if moved else "superseded"
+
+
+def mark_failed(job: object, connection: object, *args: object) -> None:
+    """RQ on_failure callback named by jobs queued before the durable dispatcher (issue 18):
+    nothing to do, the dispatcher finds the seal in the database and retries or fails it."""
