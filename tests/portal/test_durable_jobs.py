@@ -315,3 +315,21 @@ def test_a_job_left_started_by_a_dead_worker_or_missing_from_its_queue_is_queued
     work(app)
     db.expire_all()
     assert db.get(Revision, revision.id).render_status is RenderStatus.done
+
+
+def test_kuangcai_scheduler_once_queues_what_redis_lost(
+        app, db, requirements, redis_url, database_url, var_dir, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from portal.cli import main
+
+    revision = lifecycle.submit(db, user(db, "zj_clerk"), requirements, None)
+    with Redis.from_url(redis_url) as connection:
+        connection.flushall()  # Redis restarted empty
+    for name, value in {"KUANGCAI_ENV": "test", "DATABASE_URL": database_url,
+                        "REDIS_URL": redis_url, "KUANGCAI_VAR_DIR": str(var_dir)}.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(main, ["scheduler", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "'queued': 1" in result.output
+    assert queued_ids(redis_url, "render") == [dispatch.render_job_id(revision.id)]
