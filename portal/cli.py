@@ -97,11 +97,14 @@ def scheduler(once: bool) -> None:
 
     from portal import dispatch
 
-    app = _app()
     if once:
-        with app.app_context():
+        from portal.jobs_queue import redis_connection
+
+        with _app_context():
             click.echo(dispatch.sweep())
+            redis_connection().close()
         return
+    app = _app()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
