@@ -1,43 +1,57 @@
-"""Render a revision's PDF and DOCX. Idempotent: a rendered revision is left as it is, and the
-same data gives the same bytes, which the content-addressed store keeps once."""
+"""Render a revision's PDF and DOCX, exactly once whatever is retried.
+
+The job claims the revision (queued → running, for this worker) before rendering and records
+the result only while it still holds the claim (``portal.durable``); a failure is handled here,
+inside the worker's app context, and queued again with a back-off or marked failed. The same
+data gives the same bytes, which the content-addressed store keeps once.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import logging
 
 import documents
-from portal import db, storage
-from portal.models import RenderStatus, Revision
+from portal import db, durable, storage
+from portal.models import Revision
+
+log = logging.getLogger(__name__)
 
 
 def render_revision(revision_id: int) -> str:
     session = db.session()
+    worker = durable.worker_name()
+    if not durable.claim_render(session, revision_id, worker):
+        return "nothing to do"  # rendered, failed, gone or another attempt holds it
+    session.expire_all()
     revision = session.get(Revision, revision_id)
-    if revision is None:
-        return "gone"
-    if revision.render_status is RenderStatus.done:
-        return "already rendered"
-    revision.render_status = RenderStatus.running
-    session.commit()
-    document = revision.document
-    kind = documents.get_kind(document.kind)
-    pdf = documents.render_pdf(kind.code, revision.data, region=document.region_code)
-    revision.pdf_sha256, revision.pdf_size = storage.put(pdf.content, ".pdf"), len(pdf.content)
-    revision.anchors = {name: list(anchor) for name, anchor in pdf.anchors.items()}
-    if kind.docx_template:
-        docx = documents.render_docx(kind.code, revision.data, region=document.region_code)
-        revision.docx_sha256 = storage.put(docx.content, ".docx")
-        revision.docx_size = len(docx.content)
-    revision.render_status, revision.render_error = RenderStatus.done, None
-    session.commit()
+    assert revision is not None
+    try:
+        values = _render(revision)
+    except Exception as exc:
+        log.exception("rendering revision %s failed", revision_id)
+        session.rollback()
+        return durable.release_render(session, revision, worker, exc, durable.reason(exc))
+    if not durable.finish_render(session, revision_id, worker, **values):
+        return "superseded"  # released as abandoned meanwhile; another attempt owns it
+    log.info("revision %s rendered by %s", revision_id, worker)
     return "rendered"
 
 
-def mark_failed(job: Any, connection: Any, exc_type: type, exc: BaseException, tb: Any) -> None:
-    """RQ's on_failure callback: record a readable reason on the revision."""
-    session = db.session()
-    revision = session.get(Revision, job.args[0])
-    if revision is not None:
-        revision.render_status = RenderStatus.failed
-        revision.render_error = f"{exc_type.__name__}: {exc}"[:500]
-        session.commit()
+def _render(revision: Revision) -> dict[str, object]:
+    document = revision.document
+    kind = documents.get_kind(document.kind)
+    pdf = documents.render_pdf(kind.code, revision.data, region=document.region_code)
+    values: dict[str, object] = {
+        "pdf_sha256": storage.put(pdf.content, ".pdf"), "pdf_size": len(pdf.content),
+        "anchors": {name: list(anchor) for name, anchor in pdf.anchors.items()},
+    }
+    if kind.docx_template:
+        docx = documents.render_docx(kind.code, revision.data, region=document.region_code)
+        values["docx_sha256"] = storage.put(docx.content, ".docx")
+        values["docx_size"] = len(docx.content)
+    return values
+
+
+def mark_failed(job: object, connection: object, *args: object) -> None:
+    """RQ on_failure callback named by jobs queued before the durable dispatcher (issue 18):
+    nothing to do, the dispatcher finds the render in the database and retries or fails it."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from cryptography import x509
 from flask import current_app
 
-from seals import CertificateAuthority, load_certificate
+from seals import CertificateAuthority, load_certificate, timestamp_allowance_for
 
 EXTENSION = "kuangcai.authority"
 
@@ -36,3 +36,12 @@ def chain() -> list[x509.Certificate]:
 
 def crls() -> list[bytes]:
     return [authority().crl()]
+
+
+def timestamp_allowance() -> int:
+    """Room for the built-in TSA's token in a seal's placeholder, measured once per process."""
+    allowance = current_app.extensions.get(f"{EXTENSION}.timestamp_allowance")
+    if allowance is None:
+        allowance = timestamp_allowance_for(authority().timestamper())
+        current_app.extensions[f"{EXTENSION}.timestamp_allowance"] = allowance
+    return int(allowance)

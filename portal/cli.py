@@ -145,6 +145,31 @@ def worker(burst: bool, queues: tuple[str, ...]) -> None:
 
 
 @main.command()
+@click.option("--once", is_flag=True, help="one pass, print what it did and exit")
+def scheduler(once: bool) -> None:
+    """The dispatcher pass alone (every worker already runs it): retry abandoned and due jobs,
+    queue what Redis lost."""
+    import threading
+
+    from portal import dispatch
+
+    if once:
+        from portal.jobs_queue import redis_connection
+
+        with _app_context():
+            click.echo(dispatch.sweep())
+            redis_connection().close()
+        return
+    app = _app()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        dispatch.run_periodically(app, app.config["DISPATCH_PERIOD_SECONDS"], stop)
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command()
 def demo() -> None:
     """Seed demo data (idempotent) and print the demo accounts."""
     from jobs.worker import AppContextWorker

@@ -62,7 +62,16 @@ class Config:
     PKCS12_KDF_ROUNDS = 1_000_000
     # Extra host[:port] values accepted in Origin/Referer (a proxy's public name, say).
     TRUSTED_ORIGINS: tuple[str, ...] = ()
-    WORKER_HEARTBEAT_SECONDS = 90
+    # A worker sends a heartbeat every WORKER_HEARTBEAT_INTERVAL seconds, idle or busy; one
+    # silent for WORKER_HEARTBEAT_SECONDS counts as dead and its claimed work is retried.
+    WORKER_HEARTBEAT_INTERVAL = 5
+    WORKER_HEARTBEAT_SECONDS = 20
+    # How often the dispatcher pass runs (in every worker, one at a time; kuangcai scheduler).
+    DISPATCH_PERIOD_SECONDS = 10
+    # A worker collects garbage after a job only once it has grown past this (see jobs.worker).
+    WORKER_GC_ABOVE_MB = 600
+    # A seal whose preparing or finishing has not ended after this may be abandoned (放弃).
+    SEAL_ABANDON_SECONDS = 120
     # Time limits of documents.md (days unless named working days); a province may differ.
     DEADLINE_RULES = {"collection_min_days": 20, "obtain_min_working_days": 5,
                       "change_min_days": 15}

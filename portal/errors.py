@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -24,10 +24,23 @@ TITLES = {
     413: _l("上传文件过大"),
     429: _l("请求过于频繁"),
     500: _l("系统内部错误"),
+    503: _l("服务暂不可用"),
 }
 
 
+def _rollback() -> None:
+    """A failed flush or commit leaves the request's session unusable until rolled back; the
+    error page reads ``current_user`` through it (a race's loser got PendingRollbackError)."""
+    session = g.get("db_session")
+    if session is not None:
+        try:
+            session.rollback()
+        except Exception:  # noqa: BLE001  (the connection itself is gone: the page still renders)
+            session.invalidate()
+
+
 def error_page(status: int, message: str | None = None) -> Any:
+    _rollback()
     title = str(TITLES.get(status, _("出错了")))
     return render("errors/error.html", status=status, code=status, title=title, message=message)
 
@@ -62,6 +75,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError) -> Any:
         return error_page(exc.status_code, exc.message)
+
+    @app.errorhandler(OSError)
+    def _storage(exc: OSError) -> Any:
+        # a full or read-only disk; the message never names the server's paths
+        app.logger.exception("storage error")
+        return error_page(503, _("文件存储暂不可用（磁盘已满或只读），请稍后重试或联系管理员。"))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:

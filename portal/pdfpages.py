@@ -7,6 +7,7 @@ readable refusal instead of an error page.
 
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
 import tempfile
@@ -16,6 +17,8 @@ from flask_babel import gettext as _
 
 from portal import storage
 from portal.domain.errors import DomainError
+
+log = logging.getLogger(__name__)
 
 DPI = 72  # one image pixel per PDF point: clicks map to points without scaling
 TIMEOUT_SECONDS = 20
@@ -62,5 +65,8 @@ def page_png(sha256: str, page: int) -> bytes:
         if not made.exists():
             raise PdfUnreadable(_("该 PDF 的页面无法显示（文件损坏或过于复杂）。"))
         content = made.read_bytes()
-    storage.put_as(content, cached)
+    try:
+        storage.put_as(content, cached)
+    except OSError:  # a full or read-only disk: serve the image without keeping it
+        log.warning("page image not cached (storage not writable)", exc_info=True)
     return content

@@ -7,6 +7,7 @@ file never changes once written (published content is never modified in place). 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -32,13 +33,23 @@ def put(content: bytes, suffix: str) -> str:
 
 
 def put_as(content: bytes, target: Path) -> None:
-    """Write once, then rename, so a reader never sees half a file."""
+    """Write to a temporary file beside the target, flush it to disk, then rename, so a reader
+    never sees half a file; on any failure (full or read-only disk) the temporary file is
+    removed and the error goes up."""
     if target.exists():
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as partial:
-        partial.write(content)
-    os.replace(partial.name, target)
+    descriptor, partial = tempfile.mkstemp(dir=target.parent, prefix=".partial-")
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(partial, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
 
 
 def read(sha256: str, suffix: str) -> bytes:

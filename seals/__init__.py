@@ -59,7 +59,14 @@ from seals.keystore import (
 from seals.party import NamedParty, party_of_reason, party_reason
 from seals.placement import FieldSlot, SealSpec
 from seals.revisions import withdraw_last
-from seals.signing import PreparedSeal, finish, prepare, seal_pdf, sign_digest
+from seals.signing import (
+    PreparedSeal,
+    finish,
+    prepare,
+    seal_pdf,
+    sign_digest,
+    timestamp_allowance_for,
+)
 from seals.tsa import TimestampAuthority
 from seals.verify import (
     Coverage,
@@ -120,6 +127,7 @@ __all__ = [
     "prepare",
     "seal_pdf",
     "sign_digest",
+    "timestamp_allowance_for",
     "unlock",
     "uscc_of",
     "validate_id_number",

@@ -148,12 +148,18 @@ def prepare(
     crls: Sequence[bytes] = (),
     at: datetime | None = None,
     md_algorithm: str = DEFAULT_MD,
+    timestamp_allowance: int = TIMESTAMP_ALLOWANCE,
 ) -> PreparedSeal:
-    """Put the seal's field, appearance and placeholder in; return what is left to sign."""
+    """Put the seal's field, appearance and placeholder in; return what is left to sign.
+
+    The placeholder holds the CMS signature plus ``timestamp_allowance`` bytes for the
+    time-stamp token ``finish`` adds: pass ``timestamp_allowance_for(timestamper)`` to size
+    it from the real token instead of the generous default."""
     check_certificate(certificate, chain=chain, trust_roots=trust_roots, crls=crls, at=at)
     hash_algorithm(md_algorithm)  # refuse unknown algorithms before any work
     try:
-        return run_sync(_prepare(pdf_bytes, spec, certificate, list(chain), md_algorithm))
+        return run_sync(_prepare(pdf_bytes, spec, certificate, list(chain), md_algorithm,
+                                 timestamp_allowance))
     except (SigningError, PdfError) as exc:
         raise SealingError(f"无法在文件上签章：{exc}") from exc
 
@@ -164,6 +170,7 @@ async def _prepare(
     certificate: x509.Certificate,
     chain: list[x509.Certificate],
     md_algorithm: str,
+    timestamp_allowance: int,
 ) -> PreparedSeal:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
     placement = place(writer, spec)
@@ -191,7 +198,7 @@ async def _prepare(
     dry_run = await signer.async_sign(
         bytes(hash_algorithm(md_algorithm).digest_size), md_algorithm, dry_run=True, use_pades=True
     )
-    bytes_reserved = 2 * (len(dry_run.dump()) + TIMESTAMP_ALLOWANCE)
+    bytes_reserved = 2 * (len(dry_run.dump()) + timestamp_allowance)
     buffer = io.BytesIO()
     prepared_digest, _tbs, _output = await pdf_signer.async_digest_doc_for_signing(
         writer, bytes_reserved=bytes_reserved, output=buffer
@@ -212,6 +219,17 @@ async def _prepare(
         certificate=certificate.public_bytes(serialization.Encoding.DER),
         chain=tuple(c.public_bytes(serialization.Encoding.DER) for c in chain),
     )
+
+
+def timestamp_allowance_for(timestamper: TimeStamper | None,
+                            md_algorithm: str = DEFAULT_MD) -> int:
+    """Room for one of this TSA's tokens: the size of a token over a dummy digest, with a
+    margin for the fields that vary (serial number, time, nonce); 0 without a TSA."""
+    if timestamper is None:
+        return 0
+    digest = bytes(hash_algorithm(md_algorithm).digest_size)
+    token = run_sync(timestamper.async_timestamp(digest, md_algorithm))
+    return len(token.dump()) + 256
 
 
 def sign_digest(

@@ -24,7 +24,7 @@ from werkzeug.datastructures import MultiDict
 
 import documents
 from documents.fields import MAX_ROWS
-from portal import jobs_queue, storage
+from portal import dispatch, durable, storage
 from portal.board import indexing
 from portal.domain import audit
 from portal.domain.errors import (
@@ -495,7 +495,9 @@ def retry_render(db: Session, actor: User, revision: Revision) -> None:
     """Queue a failed or lost rendering again (any party's user may ask)."""
     if revision.render_status is RenderStatus.done:
         raise TransitionNotAllowed(_("该版本已生成，无需重新生成。"))
-    revision.render_status, revision.render_error = RenderStatus.queued, None
+    if revision.render_status is RenderStatus.running:
+        raise TransitionNotAllowed(_("该版本正在生成，请稍候。"))
+    durable.request_render(revision)
     audit.record(db, actor=actor, action="revision.render_requested", subject_type="revision",
                  subject_id=revision.id)
     db.commit()
@@ -503,9 +505,10 @@ def retry_render(db: Session, actor: User, revision: Revision) -> None:
 
 
 def request_render(revision: Revision) -> None:
-    """Queue the revision's rendering (again, after a failure); the job is idempotent."""
-    if revision.render_status is not RenderStatus.done:
-        jobs_queue.enqueue_render(revision.id)
+    """After the commit that asked for it: queue the rendering now if Redis answers; if not,
+    the queued revision is the durable intent and the dispatcher queues it later."""
+    if revision.render_status is RenderStatus.queued:
+        dispatch.after_commit("render", revision.id)
 
 
 def reviewing_role(doc: Document) -> str | None:

@@ -10,13 +10,17 @@ invalidates it. When the last party confirms, the document is sealed.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 import seals
-from portal import authority, jobs_queue
+from portal import authority, dispatch, durable
 from portal.domain import audit, credentials, lifecycle
-from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
+from portal.domain.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
 from portal.models import (
     Credential,
     Decision,
@@ -120,11 +124,12 @@ def start(db: Session, actor: User, doc: Document, version: int | None, page: in
                 decision_id=approval.id if approval else None,
                 field_name=field_name(position, role), page=page, x=x, y=y,
                 input_sha256=current_pdf(db, revision))
+    durable.request_seal_step(seal)
     db.add(seal)
     db.flush()
     _audit(db, actor, seal, "seal.started", None)
     db.commit()
-    jobs_queue.enqueue_seal_step("jobs.sealing.prepare_seal", seal.id)
+    dispatch.after_commit("seal", seal.id, SealStatus.preparing)
     return seal
 
 
@@ -254,10 +259,11 @@ def sign_with_pin(db: Session, actor: User, seal: Seal, pin: str) -> None:
     except seals.SealsError as refusal:
         raise InvalidInput(str(refusal)) from None
     seal.signature, seal.status, seal.sealer_id = signature, SealStatus.finishing, actor.id
+    durable.request_seal_step(seal)
     _audit(db, actor, seal, "seal.key_used", SealStatus.awaiting_key.value,
            {"credential": credential.serial_hex})
     db.commit()
-    jobs_queue.enqueue_seal_step("jobs.sealing.finish_seal", seal.id)
+    dispatch.after_commit("seal", seal.id, SealStatus.finishing)
 
 
 def confirm(db: Session, actor: User, seal: Seal) -> None:
@@ -275,15 +281,75 @@ def confirm(db: Session, actor: User, seal: Seal) -> None:
     db.commit()
 
 
-def withdraw(db: Session, actor: User, seal: Seal) -> None:
-    """撤章: only before the seal is submitted; the document goes back to the bytes before it."""
+def abandon_after(seal: Seal) -> datetime | None:
+    """When a seal stuck in a job step may be abandoned (放弃) by its owner; None if not in
+    a job step."""
+    if seal.status not in durable.SEAL_STEPS:
+        return None
+    seconds = current_app.config["SEAL_ABANDON_SECONDS"]
+    return (seal.step_requested_at or seal.created_at) + timedelta(seconds=seconds)
+
+
+def may_abandon(seal: Seal, now: datetime | None = None) -> bool:
+    after = abandon_after(seal)
+    return after is not None and (now or utcnow()) >= after
+
+
+def withdraw(db: Session, actor: User, seal: Seal, now: datetime | None = None) -> None:
+    """撤章 before the seal is submitted (the document goes back to the bytes before it), or
+    放弃 a seal whose preparing or finishing has not ended within the timeout."""
     _require_sealer_org(actor, seal)
-    if seal.status not in (SealStatus.applied, SealStatus.awaiting_key, SealStatus.failed):
+    if seal.status in durable.SEAL_STEPS and not may_abandon(seal, now):
+        raise TransitionNotAllowed(_("签章正在处理中，请稍候；%(minutes)s 分钟后仍未完成可以放弃。",
+                                     minutes=max(1, current_app.config["SEAL_ABANDON_SECONDS"]
+                                                 // 60)))
+    if seal.status is SealStatus.confirmed:
         raise TransitionNotAllowed(_("签章已提交，不能撤章。"))
-    before = seal.status.value
-    seal.status = SealStatus.withdrawn
-    _audit(db, actor, seal, "seal.withdrawn", before)
+    if seal.status is SealStatus.withdrawn:
+        raise TransitionNotAllowed(_("该签章已撤销。"))
+    before = seal.status
+    # conditional: a job that moves the seal on at the same moment makes this a conflict
+    moved = durable.updated(db, update(Seal).where(Seal.id == seal.id, Seal.status == before)
+                            .values(status=SealStatus.withdrawn, job_worker=None))
+    if not moved:
+        db.rollback()
+        raise Conflict(_("签章状态刚刚发生变化，请刷新页面后再操作。"))
+    db.refresh(seal)
+    _audit(db, actor, seal, "seal.withdrawn", before.value)
     db.commit()
+
+
+def shown_seal(db: Session, doc: Document) -> Seal | None:
+    """The seal the stamping page shows: the one under way, else the current revision's
+    latest seal if it failed (its reason and 重新盖章 / 放弃 stay in view)."""
+    found = in_progress(db, doc)
+    revision = doc.current_revision
+    if found is not None or revision is None:
+        return found
+    latest = db.scalars(select(Seal).where(Seal.revision_id == revision.id)
+                        .order_by(Seal.id.desc()).limit(1)).first()
+    return latest if latest is not None and latest.status is SealStatus.failed else None
+
+
+def retry(db: Session, actor: User, seal: Seal) -> None:
+    """重新盖章 after the last automatic retry failed: run the failed step again (the signed
+    digest is kept, so no PIN is needed to finish)."""
+    _require_sealer_org(actor, seal)
+    doc = seal.revision.document
+    if seal.status is not SealStatus.failed:
+        raise TransitionNotAllowed(_("只有失败的签章可以重新盖章。"))
+    if (doc.current_revision is not seal.revision or in_progress(db, doc) is not None
+            or next_position(db, doc) != seal.position
+            or current_pdf(db, seal.revision) != seal.input_sha256):
+        raise TransitionNotAllowed(_("文书已有新的签章或版本，请放弃该签章后重新盖章。"))
+    step = SealStatus.finishing if seal.signature and seal.prepared else SealStatus.preparing
+    if step is SealStatus.preparing:
+        seal.prepared = seal.signature = None
+    seal.status = step
+    durable.request_seal_step(seal)
+    _audit(db, actor, seal, "seal.retried", SealStatus.failed.value)
+    db.commit()
+    dispatch.after_commit("seal", seal.id, step)
 
 
 def _audit(db: Session, actor: User | None, seal: Seal, action: str, before: object,

@@ -125,6 +125,13 @@ class Revision(Base):
     docx_size: Mapped[int | None] = mapped_column(Integer)
     # Seal anchors found in the rendered PDF: {"seal-anchor-collector": [page, x, y], ...}
     anchors: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Durable dispatch (portal.dispatch): a queued revision is the intent to render it. Each
+    # attempt claims it for one worker; a dead worker's claim is released, a failure waits
+    # until ``render_due_at`` (back-off) and the last one marks it failed.
+    render_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    render_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    render_worker: Mapped[str | None] = mapped_column(String(128))
+    render_started_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     document: Mapped[Document] = relationship(back_populates="revisions")
     submitted_by: Mapped[User] = relationship()

@@ -70,6 +70,13 @@ class Seal(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     applied_at: Mapped[datetime | None] = mapped_column(DateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Durable dispatch of the preparing / finishing step (see Revision): when the step was
+    # asked for (its owner may abandon it after a timeout), attempts, back-off and the claim.
+    step_requested_at: Mapped[datetime | None] = mapped_column(DateTime)
+    job_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    job_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    job_worker: Mapped[str | None] = mapped_column(String(128))
+    job_started_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     revision: Mapped[Revision] = relationship()
     org: Mapped[Organisation] = relationship()

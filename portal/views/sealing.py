@@ -42,9 +42,10 @@ def _stamp(document_id: int, status: int = 200, pin_form: PinForm | None = None,
     named = (sealing.expected_party(doc, lifecycle.sealers(doc)[position])
              if position is not None else None)
     sizes = pdfpages.page_sizes(sha)
+    seal = sealing.shown_seal(session, doc)
     return render("sealing/stamp.html", status, block=block, doc=doc, sha=sha,
-                  refusal=refusal, named=named,
-                  sizes=sizes, seal=sealing.in_progress(session, doc),
+                  refusal=refusal, named=named, sizes=sizes, seal=seal,
+                  may_abandon=seal is not None and sealing.may_abandon(seal),
                   reserved_at=_reserved_at(doc, position, sizes),
                   may_seal=sealing.may_seal(session, current_user, doc),
                   position=position,
@@ -121,7 +122,7 @@ def _seal(seal_id: int) -> Seal:
 def status(seal_id: int) -> Any:
     seal = _seal(seal_id)
     response = render("sealing/stamp.html", block="seal_status", seal=seal, pin_form=PinForm(),
-                      doc=seal.revision.document,
+                      may_abandon=sealing.may_abandon(seal), doc=seal.revision.document,
                       kind=lifecycle.kind_of(seal.revision.document))
     if seal.status is SealStatus.applied and request.headers.get("HX-Request"):
         # the seal is on the file now: the whole page again, so its images show it before 提交
@@ -153,6 +154,15 @@ def confirm(seal_id: int) -> Any:
     if VersionForm().validate_on_submit():
         sealing.confirm(db.session(), current_user, seal)
     return redirect(url_for("documents.show", document_id=seal.revision.document_id))
+
+
+@bp.post("/seals/<int:seal_id>/retry")
+@access(SIGNED_IN)
+def retry(seal_id: int) -> Any:
+    seal = _seal(seal_id)
+    if VersionForm().validate_on_submit():
+        sealing.retry(db.session(), current_user, seal)
+    return redirect(url_for(".stamp", document_id=seal.revision.document_id))
 
 
 @bp.post("/seals/<int:seal_id>/withdraw")

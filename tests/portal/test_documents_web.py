@@ -100,6 +100,34 @@ def test_stale_form_gets_a_conflict_message(signed_in) -> None:
     assert "已被他人修改" in second.get_data(as_text=True)
 
 
+def test_the_loser_of_a_race_gets_the_conflict_page_not_a_500(app, signed_in, monkeypatch,
+                                                              database_url) -> None:
+    """Another request commits between this one's version check and its commit: the commit
+    fails (StaleDataError) and the conflict page must render from a rolled-back session."""
+    from sqlalchemy import create_engine, text
+
+    client = signed_in("zj_clerk")
+    doc_id = new_document(client, "requirements", "需求-竞争")
+    slug = documents.get_kind("requirements").steps[0].slug
+    page = client.get(f"/documents/{doc_id}/steps/{slug}").get_data(as_text=True)
+    real_check = lifecycle.check_version
+
+    def winner_commits_first(doc, version):
+        real_check(doc, version)
+        engine = create_engine(database_url)
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE documents SET version = version + 1 WHERE id = :id"),
+                               {"id": doc_id})
+        engine.dispose()
+
+    monkeypatch.setattr(lifecycle, "check_version", winner_commits_first)
+    response = client.post(f"/documents/{doc_id}/steps/{slug}",
+                           data={"csrf_token": csrf_token(page), "version": version_of(page),
+                                 "save": "1"})
+    assert response.status_code == 409, response.get_data(as_text=True)[:300]
+    assert "已被他人修改" in response.get_data(as_text=True)
+
+
 def test_full_review_round_with_rendering_by_a_real_worker(app, signed_in, db, tmp_path) -> None:
     clerk, reviewer = signed_in("zj_clerk"), signed_in("zj_reviewer")
     doc_id = new_document(clerk, "requirements", "办公设备采购需求")
@@ -109,7 +137,7 @@ def test_full_review_round_with_rendering_by_a_real_worker(app, signed_in, db, t
                           data={"csrf_token": csrf_token(check), "version": version_of(check)})
     assert response.status_code == 302
     show = clerk.get(f"/documents/{doc_id}").get_data(as_text=True)
-    assert "正在排队生成" in show and "hx-get" in show
+    assert "排队中" in show and "hx-get" in show
     # the step is finished now
     slug = documents.get_kind("requirements").steps[0].slug
     assert clerk.get(f"/documents/{doc_id}/steps/{slug}").status_code == 410

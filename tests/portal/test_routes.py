@@ -87,6 +87,7 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("POST", "/seals/999999/key"): ("login", 404),
     ("POST", "/seals/999999/confirm"): ("login", 404),
     ("POST", "/seals/999999/withdraw"): ("login", 404),
+    ("POST", "/seals/999999/retry"): ("login", 404),
     ("GET", "/account/ca"): ("login", 200),
     ("POST", "/account/ca"): ("login", 400),  # no file, no PIN
     ("GET", "/projects"): ("login", 200),
@@ -148,6 +149,7 @@ ENDPOINT_PATHS = {
     "sealing.key": ["/seals/999999/key"],
     "sealing.confirm": ["/seals/999999/confirm"],
     "sealing.withdraw": ["/seals/999999/withdraw"],
+    "sealing.retry": ["/seals/999999/retry"],
     "credentials.manage": ["/account/ca"],
     "credentials.bind": ["/account/ca"],
     "verify.verify": ["/verify"],

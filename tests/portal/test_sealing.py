@@ -197,7 +197,7 @@ def test_stamping_pages_over_http_show_each_state(app, db, approved_contract, si
     seal = db.scalars(select(Seal)).one()
     assert seal.page == 2 and 300 < seal.x < 420  # 0.7 of 595 pt, less half the seal
     status = client.get(f"/seals/{seal.id}/status", headers={"HX-Request": "true"})
-    assert status.status_code == 200 and "正在准备签章" in status.get_data(as_text=True)
+    assert status.status_code == 200 and "排队中" in status.get_data(as_text=True)
     work(app)
     status = client.get(f"/seals/{seal.id}/status", headers={"HX-Request": "true"})
     assert "证书密码（PIN）" in status.get_data(as_text=True)
