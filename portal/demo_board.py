@@ -1,12 +1,15 @@
 """The demo's public board: six framework-agreement projects (one of them with its call open on
 the day the demo is seeded) and the call-offs made under two of them, each announcement
 drafted, reviewed, rendered, sealed with its parties' keys and published through the same
-commands the web pages call. Dates are the documents' own; publication is now.
+commands the web pages call. Publication is now; the documents' dates tell the story as of
+``STORY_DAY`` moved to the day of seeding, so the calls lie behind and the call-offs' biddings
+ahead whenever the demo is seeded.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -133,9 +136,20 @@ INTENTIONS = [
 
 
 def _day(iso: str, days: int) -> str:
-    from datetime import date, timedelta
-
     return (date.fromisoformat(iso) + timedelta(days=days)).isoformat()
+
+
+#: The day the tables above are written as of: calls opened before it, call-offs bid after.
+STORY_DAY = date(2027, 4, 1)
+
+
+def _story(iso: str) -> str:
+    """A date (2027-01-11) or month (2027-04) of the tables, moved by as many days as today
+    (Beijing) is from ``STORY_DAY``."""
+    shift = beijing_now().date() - STORY_DAY
+    if len(iso) == 7:
+        return (date.fromisoformat(f"{iso}-01") + shift).isoformat()[:7]
+    return (date.fromisoformat(iso) + shift).isoformat()
 
 
 
@@ -259,10 +273,14 @@ class _Board:
 
     def collection(self, p: DemoProject, project: Project, obtain_days: int = 6) -> None:
         import documents
-        from portal.domain import projects
+        from portal.domain import projects, workdays
 
         kind = documents.get_kind("collection_announcement")
         start = p.opens
+        # at least five working days to obtain the solicitation, whatever holidays fall in it
+        calendar, opens = workdays.calendar(self.db), date.fromisoformat(start)
+        while calendar.working_days(opens, opens + timedelta(days=obtain_days)) < 5:
+            obtain_days += 1
         drafter = self.key_of(project.agency or project.collector)
         self.publish(drafter, kind.code, f"{p.name}征集公告", {
             **kind.sample(), **projects.prefill(project, kind), **self.contacts(p, project),
@@ -358,9 +376,10 @@ class _Board:
         kind = documents.get_kind("intention_announcement")
         org = self.orgs[purchaser]
         self.publish(purchaser, kind.code, f"{org.name}{quarter}政府采购意向公告", {
-            **kind.sample(), "purchaser_name": org.name, "announcement_date": day,
+            **kind.sample(), "purchaser_name": org.name, "announcement_date": _story(day),
             "intentions": [{"project_name": name, "requirements_outline": outline,
-                            "budget_amount": budget, "expected_month": month, "remarks": ""}
+                            "budget_amount": budget, "expected_month": _story(month),
+                            "remarks": ""}
                            for name, outline, budget, month in items]})
 
     def call_off(self, purchaser: str, p: DemoProject, lot_index: int, winner: int,
@@ -385,8 +404,8 @@ class _Board:
             "purchaser": contact_block(org),
             "items": [{"name": name, "specification": spec, "quantity": quantity,
                        "unit": unit, "max_unit_price": max_price}],
-            "delivery_place": org.address, "published_at": f"{month}-05T09:00",
-            "start_time": f"{month}-08T09:00",
+            "delivery_place": org.address, "published_at": f"{_story(month + '-05')}T09:00",
+            "start_time": f"{_story(month + '-08')}T09:00",
             "project_contact": {"name": org.contact, "phone": org.phone}}, parties)
         kind = documents.get_kind("deal_announcement")
         items = [{"name": name, "specification": f"{supplier_name[:4]}{name}",
@@ -396,8 +415,8 @@ class _Board:
             "agreement_name": agreement, "agreement_number": f"{p.number}-KX01",
             "purchaser": contact_block(org),
             "supplier": {"name": supplier_name, "address": supplier_address},
-            "items": items, "deal_amount": amount, "decision_date": f"{month}-09",
-            "announcement_date": f"{month}-10"}, parties)
+            "items": items, "deal_amount": amount, "decision_date": _story(f"{month}-09"),
+            "announcement_date": _story(f"{month}-10")}, parties)
         kind = documents.get_kind("contract_announcement")
         self.publish(purchaser, kind.code, f"{project_name}合同公告", {
             **kind.sample(), "contract_number": f"{number}-HT", "project_number": number,
@@ -406,7 +425,8 @@ class _Board:
             "supplier": {"name": supplier_name, "address": supplier_address,
                          "contact": contact, "phone": phone},
             "items": items, "contract_amount": amount, "performance_place": org.address,
-            "signing_date": f"{month}-16", "announcement_date": f"{month}-17"}, parties)
+            "signing_date": _story(f"{month}-16"),
+            "announcement_date": _story(f"{month}-17")}, parties)
 
 
 def seed_board(db: Session) -> int:
@@ -421,11 +441,12 @@ def seed_board(db: Session) -> int:
     if db.scalar(select(func.count()).select_from(Announcement)):
         return 0
     board = _Board(db)
-    projects = {p.number: board.project(p) for p in PROJECTS}
-    nmg_it, nmg_ac, nmg_fm, hn, fj, fj_clean = PROJECTS
+    story = [replace(p, opens=_story(p.opens)) for p in PROJECTS]
+    projects = {p.number: board.project(p) for p in story}
+    nmg_it, nmg_ac, nmg_fm, hn, fj, fj_clean = story
     for purchaser, quarter, day, items in INTENTIONS[::2]:
         board.intention(purchaser, quarter, day, items)
-    for p in PROJECTS:
+    for p in story:
         board.collection(p, projects[p.number])
     for p in (nmg_it, nmg_fm, hn, fj):
         board.change(p, projects[p.number])
@@ -434,7 +455,7 @@ def seed_board(db: Session) -> int:
     for p in (nmg_it, nmg_fm, hn, fj):
         board.shortlist(p, projects[p.number])
     for purchaser, project, lot, winner, quantity, price, number, month in CALL_OFFS:
-        board.call_off(purchaser, PROJECTS[project], lot, winner, quantity, price, number,
+        board.call_off(purchaser, story[project], lot, winner, quantity, price, number,
                        month)
     for purchaser, quarter, day, items in INTENTIONS[1::2]:
         board.intention(purchaser, quarter, day, items)
@@ -444,8 +465,6 @@ def seed_board(db: Session) -> int:
 
 def open_call_project() -> DemoProject:
     """The call open on the day the demo is seeded (Beijing time), from yesterday."""
-    from datetime import timedelta
-
     yesterday = (beijing_now() - timedelta(days=1)).date().isoformat()
     return DemoProject(
         "nmg_centre", "NMGZC-KJ-2027-0020", "内蒙古自治区2027年度办公家具框架协议采购项目",

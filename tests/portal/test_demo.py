@@ -3,7 +3,10 @@ sealed kind carrying valid seals of its parties, and seeding twice adds nothing.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
+
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from documents.kind import BOARD_CATEGORIES
@@ -56,3 +59,19 @@ def test_seed_board_publishes_every_kind_with_valid_seals_and_only_once(
 
     assert seed_board(db) == 0
     assert db.scalar(select(func.count()).select_from(Announcement)) == published
+
+
+@pytest.mark.parametrize("day", [date(2028, 2, 9), date(2030, 10, 2)])
+def test_the_demo_board_seeds_on_any_day(day, app, db, demo) -> None:
+    """Its dates move with the day of seeding: calls behind, call-off biddings ahead (a
+    bidding that starts in the past is refused), obtaining periods around holidays."""
+    from portal.demo import seed_credentials
+
+    with time_machine.travel(datetime.combine(day, time(1, 0), tzinfo=UTC), tick=True):
+        seed_credentials(db)
+        published = seed_board(db)
+        assert published >= 24
+        rows = db.scalars(select(Announcement)).all()
+        biddings = [a for a in rows if a.board_category == "bidding"]
+        assert biddings and all(a.revision.data["start_time"] > day.isoformat()
+                                for a in biddings)
