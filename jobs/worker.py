@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 class AppContextWorker(SimpleWorker):
     flask_app: Flask
     stop_asked = False
+    # After a Redis error RQ waits 1, 2, 4 … up to 60 s before asking for work again; an idle
+    # worker parked for a minute leaves a new document waiting that long. Seen once in the
+    # demo as a run of "Timeout reading from socket" (not reproduced since): a few seconds.
+    max_connection_wait_time = 4.0
 
     def request_stop(self, signum: Any, frame: Any) -> None:
         self.stop_asked = True
