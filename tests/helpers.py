@@ -86,6 +86,27 @@ def work(app: Any) -> None:
     run(app, ("render", "default"), burst=True)
 
 
+def approved_contract(app: Any, db: Any, title: str = "台式计算机采购合同") -> Any:
+    """采购合同 drafted by 北方信创 (gys_mfr) with 呼和浩特市第一中学, confirmed by the
+    purchaser's reviewer and rendered: ready for the supplier's seal."""
+    from sqlalchemy import select
+
+    import documents
+    from portal.domain import lifecycle
+    from portal.models import Organisation
+
+    supplier = user(db, "gys_mfr")
+    purchaser = db.scalar(select(Organisation).where(Organisation.name == "呼和浩特市第一中学"))
+    doc = lifecycle.create_draft(db, supplier, "contract", title,
+                                 parties={"purchaser": purchaser},
+                                 start_from=documents.get_kind("contract").sample())
+    lifecycle.submit(db, supplier, doc, None)
+    lifecycle.approve(db, user(db, "cg_reviewer"), doc, None)
+    work(app)
+    db.expire_all()
+    return doc
+
+
 def seal_as(app: Any, db: Any, doc: Any, username: str, pin: str | None = None,
             **placement: Any) -> Any:
     """Apply (not yet submit) the next seal on ``doc`` as ``username``, jobs included."""

@@ -18,7 +18,7 @@ from portal import forms as portal_forms
 from portal.domain import lifecycle, projects, sealing
 from portal.models import Organisation, User
 from tests.form_types import captured_forms, check_field_types
-from tests.helpers import project_with_approved_plan, work
+from tests.helpers import approved_contract, project_with_approved_plan, work
 from tests.portal.test_every_kind_wizard import DRAFTER, PARTY_ORG
 from tests.portal.test_participation import open_call  # noqa: F401 - a fixture
 
@@ -85,13 +85,7 @@ def test_every_portal_form_renders_its_fields_as_their_types(app, db, demo_keys,
     visit(signed_in("cg_clerk"), f"/documents/{online.id}/check")
 
     # the PIN, once a seal waits for the key
-    contract = lifecycle.create_draft(
-        db, user(db, "gys_mfr"), "contract", "合同", {"purchaser": org(db, PARTY_ORG["purchaser"])},
-        start_from=documents.get_kind("contract").sample())
-    lifecycle.submit(db, user(db, "gys_mfr"), contract, None)
-    lifecycle.approve(db, user(db, "cg_reviewer"), contract, None)
-    work(app)
-    db.expire_all()
+    contract = approved_contract(app, db, "合同")
     sealing.start(db, user(db, "gys_mfr"), contract, None, 0, None, None)
     work(app)
     visit(signed_in("gys_mfr"), f"/documents/{contract.id}/seal")

@@ -11,13 +11,12 @@ from asn1crypto import pkcs12 as asn1_pkcs12
 from cryptography.hazmat.primitives.serialization import pkcs12
 from sqlalchemy import select
 
-import documents
 from portal.demo import DEMO_PIN
-from portal.domain import lifecycle, sealing
+from portal.domain import sealing
 from portal.domain.credentials import PinLocked
 from portal.domain.errors import InvalidInput
-from portal.models import AuditEvent, Organisation, SealStatus, User, utcnow
-from tests.helpers import csrf_token, work
+from portal.models import AuditEvent, SealStatus, User, utcnow
+from tests.helpers import approved_contract, csrf_token, work
 
 pytestmark = pytest.mark.db
 
@@ -30,14 +29,7 @@ def user(db, username: str) -> User:
 def awaiting_key(app, demo_keys, db):
     """The supplier's seal on an approved contract, prepared and waiting for the PIN."""
     supplier = user(db, "gys_mfr")
-    purchaser = db.scalar(select(Organisation).where(Organisation.name == "呼和浩特市第一中学"))
-    doc = lifecycle.create_draft(db, supplier, "contract", "PIN 锁定测试合同",
-                                 parties={"purchaser": purchaser},
-                                 start_from=documents.get_kind("contract").sample())
-    lifecycle.submit(db, supplier, doc, None)
-    lifecycle.approve(db, user(db, "cg_reviewer"), doc, None)
-    work(app)
-    db.expire_all()
+    doc = approved_contract(app, db, "PIN 锁定测试合同")
     seal = sealing.start(db, supplier, doc, None, 0, None, None)
     work(app)
     db.expire_all()

@@ -17,6 +17,7 @@ from portal.demo import DEMO_PIN
 from portal.domain import lifecycle, sealing
 from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
 from portal.models import AuditEvent, DocumentStatus, Organisation, Seal, SealStatus, User
+from tests import helpers
 from tests.helpers import nss_database, pdfsig_blocks, run_pdfsig, seal_as, work
 
 pytestmark = pytest.mark.db
@@ -35,16 +36,7 @@ def org(db, name: str) -> Organisation:
 @pytest.fixture
 def approved_contract(app, demo_keys, db):
     """采购合同 drafted by the supplier, confirmed by the purchaser's reviewer, rendered."""
-    supplier = user(db, "gys_mfr")
-    purchaser = db.scalar(select(Organisation).where(Organisation.name == "呼和浩特市第一中学"))
-    doc = lifecycle.create_draft(db, supplier, "contract", "台式计算机采购合同",
-                                 parties={"purchaser": purchaser},
-                                 start_from=documents.get_kind("contract").sample())
-    lifecycle.submit(db, supplier, doc, None)
-    lifecycle.approve(db, user(db, "cg_reviewer"), doc, None)
-    work(app)
-    db.expire_all()
-    return doc
+    return helpers.approved_contract(app, db)
 
 
 def test_two_parties_seal_in_order_and_pdfsig_accepts_both(app, db, approved_contract,
