@@ -4,30 +4,16 @@ from a page that shows the submitted contract beside 审核通过 / 退回."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_sign_in import sign_in, sign_out
+from tests.browser.test_sign_in import sign_in, sign_out, snap
 
 pytestmark = pytest.mark.browser
 
 TITLE = "办公电脑采购合同（金额自动计算）"
-
-
-def snap(page: Page, name: str) -> None:
-    """With KUANGCAI_SCREENSHOTS set, the page at desktop width and on a 390 px phone."""
-    folder = os.environ.get("KUANGCAI_SCREENSHOTS")
-    if not folder:
-        return
-    size = page.viewport_size
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
-    if size:
-        page.set_viewport_size(size)
 
 
 def test_amounts_are_computed_as_typed_and_the_reviewer_sees_the_contract(

@@ -5,7 +5,6 @@ the contract is sealed by both parties, each seal shown as made for its named pa
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import subprocess
@@ -16,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal.demo import DEMO_PIN, demo_uscc
-from tests.browser.test_sign_in import sign_in, sign_out
+from tests.browser.test_sign_in import sign_in, sign_out, snap
 
 pytestmark = pytest.mark.browser
 
@@ -24,19 +23,6 @@ TITLE = "物业服务采购合同（当事人核验）"
 SUPPLIER = "呼和浩特市洁安物业服务有限公司"
 PURCHASER = "包头市中心医院"
 CORRECTED = demo_uscc("91", "150100", 443)
-
-
-def snap(page: Page, name: str) -> None:
-    """With KUANGCAI_SCREENSHOTS set, the page at desktop width and on a 390 px phone."""
-    folder = os.environ.get("KUANGCAI_SCREENSHOTS")
-    if not folder:
-        return
-    size = page.viewport_size
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
-    if size:
-        page.set_viewport_size(size)
 
 
 def open_contract(page: Page) -> None:
