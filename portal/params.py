@@ -21,8 +21,9 @@ from werkzeug.routing import BaseConverter, IntegerConverter, PathConverter
 
 from portal.domain.errors import InvalidInput
 
-# The largest id a signed 64-bit column holds (SQLite INTEGER, PostgreSQL BIGINT).
-MAX_ID = 2**63 - 1
+# The largest id the schema's id columns hold everywhere: PostgreSQL ``integer`` is 32 bits
+# (SQLite's INTEGER would take 2^63 − 1, but a larger id than this exists on neither).
+MAX_ID = 2**31 - 1
 MAX_PAGE = 10_000
 # Board dates: wide enough for any real procurement, narrow enough that a day either side
 # and the Beijing offset stay inside what ``datetime`` can represent.
@@ -65,7 +66,7 @@ def init_app(app: Flask) -> None:
 def optional_id(value: str | None) -> int | None:
     """An id from a query parameter (a filter, a cursor part): None unless a plausible id."""
     text = (value or "").strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 19:
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)):
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None
