@@ -37,6 +37,13 @@ def new_document(client, kind: str, title: str, sample: bool = True, **parties) 
     return int(response.headers["Location"].split("/")[2])
 
 
+def submit(client, doc_id: int):
+    """提交审核 from the check page, with its CSRF token and the version it shows."""
+    check = client.get(f"/documents/{doc_id}/check").get_data(as_text=True)
+    return client.post(f"/documents/{doc_id}/submit",
+                       data={"csrf_token": csrf_token(check), "version": version_of(check)})
+
+
 def test_wizard_keeps_invalid_input_shows_errors_and_moves_on_when_valid(signed_in) -> None:
     client = signed_in("zj_clerk")
     doc_id = new_document(client, "requirements", "需求-向导", sample=False)
@@ -153,9 +160,7 @@ def test_full_review_round_with_rendering_by_a_real_worker(app, signed_in, db, t
     todo = clerk.get("/todo").get_data(as_text=True)
     assert "已退回待修改" in todo and "预算金额有误" in todo
 
-    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
-    clerk.post(f"/documents/{doc_id}/submit",
-               data={"csrf_token": csrf_token(check), "version": version_of(check)})
+    submit(clerk, doc_id)
     page = reviewer.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert "一般性审查意见" in page and "重点审查意见" in page
     assert reviewer.post(f"/documents/{doc_id}/approve", data={
@@ -229,9 +234,7 @@ def test_approval_without_the_required_opinions_shows_the_page_with_what_is_miss
     the missing one marked; the fields are marked as required before the click."""
     clerk = signed_in("zj_clerk")
     doc_id = new_document(clerk, "requirements", "办公设备采购需求")
-    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
-    clerk.post(f"/documents/{doc_id}/submit",
-               data={"csrf_token": csrf_token(check), "version": version_of(check)})
+    submit(clerk, doc_id)
     reviewer = signed_in("zj_reviewer")
     page = reviewer.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert "审核通过须填写以下意见" in page and 'aria-hidden="true">*</span>' in page
@@ -261,9 +264,7 @@ def test_rendering_says_pdf_only_for_a_kind_without_docx(app, signed_in, db) -> 
 
     supplier = db.scalar(select(Organisation).where(Organisation.name == "北方信创计算机有限公司"))
     doc_id = new_document(clerk, "opening_record", "开标记录表", supplier=supplier.id)
-    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
-    clerk.post(f"/documents/{doc_id}/submit",
-               data={"csrf_token": csrf_token(check), "version": version_of(check)})
+    submit(clerk, doc_id)
     revision = db.get(Document, doc_id).current_revision
     revision.render_status = revision.render_status.__class__("running")
     db.commit()
@@ -302,9 +303,7 @@ def test_the_reviewer_reads_the_submitted_revision_beside_approve_and_return(
         signed_in, db) -> None:
     clerk = signed_in("zj_clerk")
     doc_id = new_document(clerk, "requirements", "办公设备采购需求")
-    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
-    clerk.post(f"/documents/{doc_id}/submit",
-               data={"csrf_token": csrf_token(check), "version": version_of(check)})
+    submit(clerk, doc_id)
     revision = db.get(Document, doc_id).current_revision
     reviewer = signed_in("zj_reviewer")
     page = reviewer.get(f"/documents/{doc_id}").get_data(as_text=True)
@@ -325,9 +324,7 @@ def test_times_on_the_document_page_are_beijing_time_and_say_so(signed_in, db) -
 
     clerk = signed_in("zj_clerk")
     doc_id = new_document(clerk, "requirements", "办公设备采购需求")
-    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
-    clerk.post(f"/documents/{doc_id}/submit",
-               data={"csrf_token": csrf_token(check), "version": version_of(check)})
+    submit(clerk, doc_id)
     revision = db.get(Document, doc_id).current_revision
     local = revision.submitted_at + timedelta(hours=8)
     page = clerk.get(f"/documents/{doc_id}").get_data(as_text=True)
