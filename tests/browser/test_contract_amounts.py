@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_sign_in import sign_in, sign_out, snap
+from tests.browser.test_stage_one import new_document
 
 pytestmark = pytest.mark.browser
 
@@ -19,12 +20,7 @@ TITLE = "办公电脑采购合同（金额自动计算）"
 def test_amounts_are_computed_as_typed_and_the_reviewer_sees_the_contract(
         page: Page, live_portal: str) -> None:
     sign_in(page, live_portal, "gys_reseller")
-    page.goto(f"{live_portal}/documents/new")
-    page.get_by_label("文书种类").select_option(label="采购合同")
-    page.get_by_label("标题").fill(TITLE)
-    page.get_by_label("采购人").select_option(label="包头市中心医院")
-    page.get_by_label("以示例数据开始").check()
-    page.get_by_role("button", name="创建并开始填写").click()
+    new_document(page, live_portal, "采购合同", TITLE, project=None, 采购人="包头市中心医院")
     page.get_by_role("link", name="合同标的及价款").click()
 
     amount, total = page.locator("#items-0-amount"), page.locator("#total_amount")

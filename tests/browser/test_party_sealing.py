@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from portal.demo import DEMO_PIN, demo_uscc
 from tests.browser.test_sign_in import sign_in, sign_out, snap
+from tests.browser.test_stage_one import new_document
 
 pytestmark = pytest.mark.browser
 
@@ -55,12 +56,7 @@ def test_a_seal_is_refused_for_a_certificate_of_another_uscc_then_made_with_the_
                          (CORRECTED, SUPPLIER))
 
     sign_in(page, live_portal, "gys_service")
-    page.goto(f"{live_portal}/documents/new")
-    page.get_by_label("文书种类").select_option(label="采购合同")
-    page.get_by_label("标题").fill(TITLE)
-    page.get_by_label("采购人").select_option(label=PURCHASER)
-    page.get_by_label("以示例数据开始").check()
-    page.get_by_role("button", name="创建并开始填写").click()
+    new_document(page, live_portal, "采购合同", TITLE, project=None, 采购人=PURCHASER)
     # the parties are the registered organisations, not the sample's, and cannot be retyped
     supplier_uscc = page.locator("[name='supplier-uscc']")
     expect(supplier_uscc).to_have_value(CORRECTED)

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from portal.demo import DEMO_PIN
 from tests.browser.test_sign_in import sign_in, sign_out
+from tests.browser.test_stage_one import new_document
 
 pytestmark = pytest.mark.browser
 
@@ -34,12 +35,7 @@ def seal_with_pin(page: Page, state: str) -> None:
 
 def test_supplier_then_purchaser_seal_a_contract(page: Page, live_portal: str) -> None:
     sign_in(page, live_portal, "gys_mfr")
-    page.goto(f"{live_portal}/documents/new")
-    page.get_by_label("文书种类").select_option(label="采购合同")
-    page.get_by_label("标题").fill(TITLE)
-    page.get_by_label("采购人").select_option(label="呼和浩特市第一中学")
-    page.get_by_label("以示例数据开始").check()
-    page.get_by_role("button", name="创建并开始填写").click()
+    new_document(page, live_portal, "采购合同", TITLE, project=None, 采购人="呼和浩特市第一中学")
     page.get_by_role("link", name="核对并提交").click()
     page.get_by_role("button", name="提交审核").click()
     expect(page.locator(".status")).to_have_text("审核中")

@@ -16,6 +16,7 @@ import documents
 from portal.demo import ORGS
 from tests.browser.conftest import KUANGCAI
 from tests.browser.test_sign_in import sign_in, sign_out
+from tests.browser.test_stage_one import new_document
 
 pytestmark = pytest.mark.browser
 
@@ -50,12 +51,8 @@ def test_an_online_contract_takes_the_agreed_pdf(page: Page, live_portal: str,
     agreed.write_bytes(documents.render_pdf("contract",
                                             documents.get_kind("contract").sample()).content)
     sign_in(page, live_portal, "cg_clerk")
-    page.goto(f"{live_portal}/documents/new")
-    page.get_by_label("文书种类").select_option(label="合同在线签订")
-    page.get_by_label("标题").fill("办公桌椅采购合同（线下议定）")
-    page.get_by_label("供应商").select_option(label="北方信创计算机有限公司")
-    page.get_by_label("以示例数据开始").check()
-    page.get_by_role("button", name="创建并开始填写").click()
+    new_document(page, live_portal, "合同在线签订", "办公桌椅采购合同（线下议定）", project=None,
+                 供应商="北方信创计算机有限公司")
     page.get_by_role("link", name="核对并提交").click()
     upload = page.get_by_label(re.compile("合同 PDF 文件"))
     expect(upload).to_have_attribute("type", "file")
