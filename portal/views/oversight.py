@@ -38,7 +38,8 @@ ADMINISTRATOR = Access(roles=frozenset({OrgKind.regulator}),
 
 def _calendar_page(form: CalendarYearForm, status: int = 200) -> Any:
     years, missing = workdays.overview(db.session(), beijing_now().date())
-    return render("oversight/calendar.html", status, form=form, years=years, missing=missing)
+    return render("oversight/calendar.html", status, form=form, years=years,
+                  missing_note=workdays.missing_note(missing))
 
 
 @bp.get("/calendar")

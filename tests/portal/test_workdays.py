@@ -72,8 +72,10 @@ def test_the_administrator_sees_missing_years_and_records_one(app, db, demo,
     missing = [year for year in (today.year, today.year + 1) if year not in shipped]
     admin = signed_in("cz_reviewer")
     page = admin.get("/oversight/calendar").get_data(as_text=True)
-    for year in missing:
-        assert f"{year} 年节假日安排未录入，按周末计算。" in page
+    for year in missing:  # one note names them all: "2027、2028 年节假日安排未录入…"
+        assert f"{year}" in page
+    if missing:
+        assert f"{missing[-1]} 年节假日安排未录入，按周末计算。" in page
     assert "国务院办公厅关于2026年部分节假日安排的通知" in page
 
     token = csrf_token(page)
