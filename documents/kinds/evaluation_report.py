@@ -6,9 +6,7 @@ passed qualification are not shortlisted (财政部令第110号 第二十五条)
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from documents import choices as c
@@ -74,8 +72,8 @@ def elimination_respected(data: Mapping[str, Any]) -> dict[str, list[str]]:
             errors[f"suppliers-{i}-shortlisted"] = ["资格审查未通过的供应商不能入围"]
     qualified = sum(1 for row in rows if row.get("qualification") == "passed")
     shortlisted = sum(1 for row in rows if row.get("shortlisted"))
-    rate = data.get("elimination_rate") or Decimal(20)
-    eliminated_at_least = max(1, math.ceil(qualified * max(rate, Decimal(20)) / 100))
+    eliminated_at_least = parts.least_eliminated(
+        qualified, data.get("elimination_rate") or parts.MINIMUM_ELIMINATION_RATE)
     if qualified and shortlisted > qualified - eliminated_at_least:
         errors["suppliers"] = [
             f"{qualified}家通过资格审查，至少淘汰{eliminated_at_least}家，"

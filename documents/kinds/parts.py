@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -195,10 +196,20 @@ def not_before(later_key: str, earlier_key: str, message: str) -> Check:
     return check
 
 
+#: 淘汰比例一般不得低于20%，且至少淘汰一家供应商 (财政部令第110号 第二十八条).
+MINIMUM_ELIMINATION_RATE = Decimal(20)
+
+
+def least_eliminated(qualified: int, rate: Decimal) -> int:
+    """How many of ``qualified`` responses must at least be eliminated at ``rate`` percent (never
+    below the legal minimum rate, never fewer than one)."""
+    return max(1, math.ceil(qualified * max(rate, MINIMUM_ELIMINATION_RATE) / 100))
+
+
 def elimination_rate_at_least_20(rate_key: str) -> Check:
     def check(data: Mapping[str, Any]) -> dict[str, list[str]]:
         rate = data.get(rate_key)
-        if rate is not None and rate < 20:
+        if rate is not None and rate < MINIMUM_ELIMINATION_RATE:
             return {rate_key: ["淘汰率不得低于20%"]}
         return {}
 

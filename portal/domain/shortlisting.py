@@ -19,7 +19,6 @@ same shortlist and tests can check it against hand-computed cases.
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
 
+from documents.kinds import parts
 from portal.domain.errors import InvalidInput
 
 PRICE_FIRST = "price_first"
@@ -37,8 +37,6 @@ EARLIER_SUBMISSION = "earlier_submission"
 DRAWING_LOTS = "drawing_lots"
 TIE_RULES = (EARLIER_SUBMISSION, DRAWING_LOTS)
 
-#: 淘汰比例一般不得低于20% (第二十八条).
-MINIMUM_ELIMINATION_RATE = Decimal(20)
 MINIMUM_QUALIFIED = 2
 SCORE_PLACES = Decimal("0.01")
 
@@ -81,7 +79,7 @@ class Rules:
             raise InvalidInput(_("未知的评审方法：%(method)s", method=self.method))
         if self.tie_rule not in TIE_RULES:
             raise InvalidInput(_("未知的并列排序规则：%(rule)s", rule=self.tie_rule))
-        if not MINIMUM_ELIMINATION_RATE <= self.elimination_rate < 100:
+        if not parts.MINIMUM_ELIMINATION_RATE <= self.elimination_rate < 100:
             raise InvalidInput(_("淘汰率应不低于20%且低于100%"))
         if self.cap is not None and self.cap < 1:
             raise InvalidInput(_("入围供应商数量上限至少为1家"))
@@ -128,7 +126,7 @@ def eliminated_count(qualified: int, rules: Rules) -> int:
     if qualified < MINIMUM_QUALIFIED:
         raise InvalidInput(_("符合资格条件和实质性要求的供应商不足%(n)d家，本包不能确定入围供应商",
                              n=MINIMUM_QUALIFIED))
-    by_rate = max(1, math.ceil(qualified * rules.elimination_rate / 100))
+    by_rate = parts.least_eliminated(qualified, rules.elimination_rate)
     if rules.cap is not None:
         return max(by_rate, qualified - rules.cap)
     return by_rate
