@@ -129,6 +129,17 @@ def seal_as(app: Any, db: Any, doc: Any, username: str, pin: str | None = None,
     return seal
 
 
+def approve_and_seal(app: Any, db: Any, doc: Any) -> None:
+    """Submitted by 中心's clerk, approved by its reviewer, sealed by its clerk."""
+    from portal.domain import lifecycle, sealing
+
+    lifecycle.submit(db, user(db, "zj_clerk"), doc, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None, OPINION)
+    work(app)
+    db.expire_all()
+    sealing.confirm(db, user(db, "zj_clerk"), seal_as(app, db, doc, "zj_clerk"))
+
+
 def project_with_approved_plan(db: Any) -> Any:
     """The sample project, initiated by 内蒙古自治区政府采购中心 and its plan approved by the
     collector and the regulator (created once per test, then reused)."""

@@ -14,6 +14,15 @@ from portal.models.document import (
     ReviewDecision,
     Revision,
 )
+from portal.models.evaluation import (
+    CreditResult,
+    Evaluation,
+    EvaluationEntry,
+    EvaluationStatus,
+    ExpertScore,
+    PanelMember,
+    Verdict,
+)
 from portal.models.notice import Notice
 from portal.models.org import (
     CollectorType,
@@ -29,6 +38,13 @@ from portal.models.seal import Seal, SealStatus
 from portal.models.user import Position, User, UserPosition
 
 __all__ = [
+    "CreditResult",
+    "Evaluation",
+    "EvaluationEntry",
+    "EvaluationStatus",
+    "ExpertScore",
+    "PanelMember",
+    "Verdict",
     "CalendarYear",
     "Announcement",
     "AnnouncementProcess",

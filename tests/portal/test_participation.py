@@ -21,22 +21,13 @@ from portal.models import (
     User,
     beijing_now,
 )
-from tests.helpers import OPINION, csrf_token, project_with_approved_plan, seal_as, work
+from tests.helpers import approve_and_seal, csrf_token, project_with_approved_plan
 
 pytestmark = pytest.mark.db
 
 
 def user(db: Any, username: str) -> User:
     return db.scalar(select(User).where(User.username == username))
-
-
-def approve_and_seal(app: Any, db: Any, doc: Any) -> None:
-    """Submitted by 中心's clerk, approved by its reviewer, sealed by its clerk."""
-    lifecycle.submit(db, user(db, "zj_clerk"), doc, None)
-    lifecycle.approve(db, user(db, "zj_reviewer"), doc, None, OPINION)
-    work(app)
-    db.expire_all()
-    sealing.confirm(db, user(db, "zj_clerk"), seal_as(app, db, doc, "zj_clerk"))
 
 
 def draft(db: Any, project: Project, kind_code: str, title: str, **data: Any) -> Any:
