@@ -70,6 +70,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         board,
         credentials,
         documents,
+        evaluation,
         health,
         main,
         notices,
@@ -82,7 +83,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
     for blueprint in (auth.bp, main.bp, health.bp, oversight.bp, documents.bp, sealing.bp,
                       credentials.bp, verify.bp, projects.bp, board.bp, participation.bp,
-                      notices.bp):
+                      notices.bp, evaluation.bp):
         app.register_blueprint(blueprint)
 
     sessions.init_app(app)  # the origin check comes before the access rules

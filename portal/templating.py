@@ -46,7 +46,15 @@ def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(str(role), role))
 
 
+def money(value: object) -> str:
+    """An amount as documents print it (12,000.00); nothing for a missing one."""
+    from documents import format_amount
+
+    return "" if value is None else format_amount(value)  # type: ignore[arg-type]
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(money)
     app.add_template_filter(cn_datetime)
     app.add_template_filter(beijing_time)
     app.add_template_filter(local_time)

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -75,6 +77,58 @@ class Seat(Protocol):
     employer: str
     checked_in: bool
     leader: bool
+
+
+STAGE_LABELS = {
+    EvaluationStatus.qualification: _l("信用查询及资格审查"),
+    EvaluationStatus.scoring: _l("专家评审"),
+    EvaluationStatus.review: _l("组长已复核，待代理确认"),
+    EvaluationStatus.confirmed: _l("评审结束"),
+}
+
+
+@dataclass(frozen=True)
+class UserView:
+    """What one person may do on the evaluation's page."""
+
+    organiser: bool
+    member: PanelMember | None
+
+    @property
+    def leader(self) -> bool:
+        return bool(self.member and self.member.leader)
+
+
+def view_for(evaluation: Evaluation, user: User) -> UserView:
+    member = next((m for m in evaluation.members if m.user_id == user.id), None)
+    organiser = (user.org_id == organiser_org_id(evaluation.project)
+                 and Position.clerk in user.positions)
+    return UserView(organiser, member)
+
+
+def may_see(evaluation: Evaluation, user: User) -> bool:
+    """The organiser's staff and the panel: suppliers and the public never see it."""
+    return user.org_id == organiser_org_id(evaluation.project) or any(
+        m.user_id == user.id for m in evaluation.members)
+
+
+def scored_by(evaluation: Evaluation, member: PanelMember) -> int:
+    """How many of the responses to be scored ``member`` has scored."""
+    return sum(1 for entry in evaluation.entries for score in entry.scores
+               if score.expert_user_id == member.user_id)
+
+
+def to_score(evaluation: Evaluation) -> int:
+    return sum(1 for e in evaluation.entries if e.substantive is Verdict.passed)
+
+
+def judged(evaluation: Evaluation) -> tuple[int, int]:
+    """(done, due) of the current stage's supplier-by-supplier work."""
+    if evaluation.status is EvaluationStatus.qualification:
+        due = [e for e in evaluation.entries if e.decrypted]
+        return sum(1 for e in due if e.credit and e.qualification), len(due)
+    due = qualified(evaluation)
+    return sum(1 for e in due if e.substantive), len(due)
 
 
 def organiser_org_id(project: Project) -> int:
@@ -298,6 +352,19 @@ def candidates(evaluation: Evaluation) -> list[shortlisting.Response]:
 
 def ranking(evaluation: Evaluation) -> shortlisting.Shortlist:
     return shortlisting.shortlist(candidates(evaluation), rules_of(evaluation))
+
+
+def ranking_if_ready(evaluation: Evaluation) -> shortlisting.Shortlist | None:
+    """The ranking as it stands once the panel has judged every response (else ``None``)."""
+    if evaluation.status is EvaluationStatus.qualification:
+        return None
+    done, due = judged(evaluation)
+    if done < due:
+        return None
+    try:
+        return ranking(evaluation)
+    except InvalidInput:  # too few qualify, or scores still missing
+        return None
 
 
 def submit_review(session: Session, actor: User, evaluation: Evaluation) -> None:

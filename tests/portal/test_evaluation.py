@@ -3,111 +3,37 @@ leader's 复核 and the organiser's 代理确认, each refused out of turn or by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-import documents
 from portal.domain import evaluation as ev
-from portal.domain import projects
 from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
 from portal.models import (
     AuditEvent,
     CreditResult,
     EvaluationStatus,
-    Organisation,
-    OrgKind,
-    Position,
     User,
-    UserPosition,
     Verdict,
-    utcnow,
 )
-from tests.helpers import approve_and_seal, project_with_approved_plan, user
+from tests.evaluation_setup import (
+    Seat,
+    experts,
+    opened,
+    solicitation_project,
+    started_evaluation,
+    suppliers,
+)
+from tests.helpers import user
 
 pytestmark = pytest.mark.db
 
 
-@dataclass(frozen=True)
-class Opened:
-    supplier_org_id: int
-    supplier_name: str
-    supplier_uscc: str
-    brand: str
-    model: str
-    parameters: str
-    unit_price: Decimal | None
-    delivery: str
-    submitted_at: datetime
-    decrypted: bool
-
-
-@dataclass(frozen=True)
-class Seat:
-    user_id: int
-    name: str
-    employer: str
-    checked_in: bool
-    leader: bool
-
-
-def experts(db: Any) -> list[User]:
-    """Three experts (accounts of the regulator's pool), created once per test."""
-    finance = db.scalar(select(Organisation).where(Organisation.name == "内蒙古自治区财政厅"))
-    made = []
-    for i, name in enumerate(("刘明", "张华", "李强")):
-        expert = User(username=f"expert_t{i}", display_name=name, password_hash="-",
-                      org_id=finance.id, position_rows=[UserPosition(position=Position.expert)])
-        db.add(expert)
-        made.append(expert)
-    db.commit()
-    return made
-
-
-def solicitation_project(app: Any, db: Any, **data: Any) -> Any:
-    """The sample project with its 征集文件 sealed by the collector running it."""
-    project = project_with_approved_plan(db)
-    kind = documents.get_kind("solicitation")
-    approve_and_seal(app, db, projects.draft_document(
-        db, user(db, "zj_clerk"), project, kind.code, "征集文件",
-        start_from={**kind.sample(), **data}))
-    return project
-
-
-def suppliers(db: Any) -> list[Organisation]:
-    return list(db.scalars(select(Organisation).where(Organisation.kind == OrgKind.supplier)
-                           .order_by(Organisation.id)))
-
-
-def opened(orgs: list[Organisation], prices: list[str | None]) -> list[Opened]:
-    now = utcnow()
-    return [Opened(org.id, org.name, org.uscc, "国产", f"X{i}", "8核16G", Decimal(p) if p else None,
-                   "合同签订后7日内", now - timedelta(minutes=10 - i), p is not None)
-            for i, (org, p) in enumerate(zip(orgs, prices, strict=False))]
-
-
 @pytest.fixture
 def started(app, db, demo_keys) -> Any:
-    """Lot 01 (maximum 6,500.00) of a price-first solicitation at 20%: three decrypted responses
-    and one that was not decrypted in the window; a panel of three, 刘明 leading."""
-    project = solicitation_project(app, db, elimination_rate="20")
-    panel = [Seat(e.id, e.display_name, "内蒙古大学", True, i == 0)
-             for i, e in enumerate(experts(db))]
-    orgs = suppliers(db)
-    assert len(orgs) >= 3
-    responses = opened(orgs[:3], ["5890.00", "6050.00", "5600.00"])
-    late = Opened(orgs[0].id + 10_000, "", "", "", "", "", None, "", utcnow(), False)
-    # The not-decrypted response belongs to a real organisation too.
-    other = Organisation(name="内蒙古远方商贸有限公司", uscc="91150100000000050A",
-                         kind=OrgKind.supplier, region_id=orgs[0].region_id)
-    db.add(other)
-    db.commit()
-    late = Opened(other.id, other.name, other.uscc, "", "", "", None, "", utcnow(), False)
-    return ev.start(db, user(db, "zj_clerk"), project, "01", [*responses, late], panel)
+    return started_evaluation(app, db)
 
 
 def qualify_everyone(db: Any, evaluation: Any) -> None:

@@ -109,6 +109,11 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("POST", "/participation/999999"): ("login", suppliers(404)),
     ("GET", "/participation/999999/solicitation.pdf"): ("login", suppliers(404)),
     ("GET", "/notices"): ("login", 200),
+    # An evaluation nobody may see is not found; CSRF is checked after the 404.
+    ("GET", "/evaluations/999999"): ("login", 404),
+    ("GET", "/evaluations/999999/progress"): ("login", 404),
+    ("POST", "/evaluations/999999/entries/1/credit"): ("login", 404),
+    ("POST", "/evaluations/999999/confirm"): ("login", 404),
     ("POST", "/notices/999999/read"): ("login", 404),
 }
 
@@ -170,6 +175,10 @@ ENDPOINT_PATHS = {
     "participation.join": ["/participation/999999"],
     "participation.solicitation": ["/participation/999999/solicitation.pdf"],
     "notices.index": ["/notices"],
+    "evaluation.show": ["/evaluations/999999"],
+    "evaluation.progress": ["/evaluations/999999/progress"],
+    "evaluation.record": ["/evaluations/999999/entries/1/credit"],
+    "evaluation.advance": ["/evaluations/999999/confirm"],
     "notices.read": ["/notices/999999/read"],
 }
 
