@@ -61,6 +61,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
     import portal.domain.deadlines  # noqa: F401  (registers time limits on the lifecycle)
     import portal.domain.document_todo  # noqa: F401  (registers the lifecycle's to-do source)
+    import portal.domain.evaluation_results  # noqa: F401  (prefills the report and shortlist)
     import portal.domain.notices  # noqa: F401  (registers unread notices as to-do items)
     import portal.domain.participation  # noqa: F401  (notifies participants on publication)
     import portal.domain.project_changes  # noqa: F401  (change, termination, re-organisation)

@@ -10,11 +10,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-import documents
 from portal.domain import evaluation as ev
-from portal.domain import projects
 from portal.models import Organisation, OrgKind, Position, User, UserPosition, utcnow
-from tests.helpers import approve_and_seal, project_with_approved_plan, user
+from tests.helpers import published_call, user
 
 
 @dataclass(frozen=True)
@@ -55,13 +53,9 @@ def experts(db: Any) -> list[User]:
 
 
 def solicitation_project(app: Any, db: Any, **data: Any) -> Any:
-    """The sample project with its 征集文件 sealed by the collector running it."""
-    project = project_with_approved_plan(db)
-    kind = documents.get_kind("solicitation")
-    approve_and_seal(app, db, projects.draft_document(
-        db, user(db, "zj_clerk"), project, kind.code, "征集文件",
-        start_from={**kind.sample(), **data}))
-    return project
+    """The sample project run by the collector itself, its 征集文件 (the sample's, changed by
+    ``data``) sealed and its call published (open since yesterday)."""
+    return published_call(app, db, -timedelta(days=1), timedelta(days=9), **data)
 
 
 def suppliers(db: Any) -> list[Organisation]:

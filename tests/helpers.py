@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -171,6 +172,38 @@ def project_with_approved_plan(db: Any) -> Any:
     lifecycle.approve(db, user("zj_reviewer"), plan, None)
     lifecycle.approve(db, user("cz_reviewer"), plan, None)
     return db.get(Project, initiation.project_id)
+
+
+def draft(db: Any, project: Any, kind_code: str, title: str, **data: Any) -> Any:
+    """A draft of the sample ``kind_code`` (changed by ``data``) by 中心's clerk in ``project``."""
+    import documents
+    from portal.domain import projects
+
+    kind = documents.get_kind(kind_code)
+    return projects.draft_document(db, user(db, "zj_clerk"), project, kind_code, title,
+                                   start_from={**kind.sample(), **data})
+
+
+def published_call(app: Any, db: Any, starts_in: timedelta, lasts: timedelta,
+                   **solicitation: Any) -> Any:
+    """The sample project run by the collector itself: solicitation (the sample's, changed by
+    ``solicitation``) sealed, collection announcement published with an obtaining period from
+    now + ``starts_in``."""
+    from portal.domain import lifecycle
+    from portal.models import beijing_now
+
+    project = project_with_approved_plan(db)
+    approve_and_seal(app, db, draft(db, project, "solicitation", "征集文件", **solicitation))
+    now = beijing_now()
+    starts, deadline = now + starts_in, (now + timedelta(days=30)).strftime("%Y-%m-%dT09:30")
+    announcement = draft(db, project, "collection_announcement", "征集公告",
+                         publication_date=now.date().isoformat(),
+                         obtain_start=starts.strftime("%Y-%m-%dT%H:%M"),
+                         obtain_end=(starts + lasts).strftime("%Y-%m-%dT%H:%M"),
+                         submission_deadline=deadline, opening_time=deadline)
+    approve_and_seal(app, db, announcement)
+    lifecycle.publish(db, user(db, "zj_clerk"), announcement, None)
+    return project
 
 
 # ---- the public board -------------------------------------------------------------------------

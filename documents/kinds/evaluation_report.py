@@ -125,9 +125,9 @@ KIND = Kind(
     ),
     html_template="evaluation_report.html",
     docx_template=None,
-    # The agency drafts it until the evaluation step builds the expert panel (which has no
-    # organisation to draft as); the experts seal it.
-    drafted_by=("agency",),
+    # The project's organiser drafts it from the confirmed evaluation (the panel has no
+    # organisation to draft as: portal.domain.evaluation_results prefills it); experts seal it.
+    drafted_by=("agency", "collector"),
     reviewed_by=(),
     sealed_by=("expert",),
     board_category=None,

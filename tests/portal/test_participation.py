@@ -21,36 +21,13 @@ from portal.models import (
     User,
     beijing_now,
 )
-from tests.helpers import approve_and_seal, csrf_token, project_with_approved_plan
+from tests.helpers import approve_and_seal, csrf_token, draft, published_call
 
 pytestmark = pytest.mark.db
 
 
 def user(db: Any, username: str) -> User:
     return db.scalar(select(User).where(User.username == username))
-
-
-def draft(db: Any, project: Project, kind_code: str, title: str, **data: Any) -> Any:
-    kind = documents.get_kind(kind_code)
-    return projects.draft_document(db, user(db, "zj_clerk"), project, kind_code, title,
-                                   start_from={**kind.sample(), **data})
-
-
-def published_call(app: Any, db: Any, starts_in: timedelta, lasts: timedelta) -> Project:
-    """The sample project run by the collector itself: solicitation sealed, collection
-    announcement published with an obtaining period from now + ``starts_in``."""
-    project = project_with_approved_plan(db)
-    approve_and_seal(app, db, draft(db, project, "solicitation", "征集文件"))
-    now = beijing_now()
-    starts, deadline = now + starts_in, (now + timedelta(days=30)).strftime("%Y-%m-%dT09:30")
-    announcement = draft(db, project, "collection_announcement", "征集公告",
-                         publication_date=now.date().isoformat(),
-                         obtain_start=starts.strftime("%Y-%m-%dT%H:%M"),
-                         obtain_end=(starts + lasts).strftime("%Y-%m-%dT%H:%M"),
-                         submission_deadline=deadline, opening_time=deadline)
-    approve_and_seal(app, db, announcement)
-    lifecycle.publish(db, user(db, "zj_clerk"), announcement, None)
-    return project
 
 
 @pytest.fixture

@@ -1,0 +1,91 @@
+"""A confirmed 评审 feeds the 评审报告 and the 入围结果公告 (never retyped), and 我的待办 asks
+for the announcement once every lot of the round is confirmed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+import documents
+from portal.domain import evaluation as ev
+from portal.domain import lifecycle, projects
+from portal.models import CreditResult, Verdict
+from tests.evaluation_setup import Seat, experts, opened, solicitation_project, suppliers
+from tests.helpers import user
+
+pytestmark = pytest.mark.db
+
+
+def confirmed_lot(app: Any, db: Any) -> Any:
+    """Lot 01 evaluated by price with three responses (5,890.00, 6,050.00, 5,600.00), every one
+    qualified and passed, confirmed by 中心's clerk."""
+    project = solicitation_project(app, db, elimination_rate="20")
+    confirm_lot(db, project, "01", [Seat(e.id, e.display_name, "内蒙古大学", True, i == 0)
+                                    for i, e in enumerate(experts(db))])
+    return project
+
+
+def confirm_lot(db: Any, project: Any, lot_number: str, panel: list[Seat],
+                prices: tuple[str, ...] = ("5890.00", "6050.00", "5600.00")) -> None:
+    orgs = suppliers(db)
+    clerk = user(db, "zj_clerk")
+    evaluation = ev.start(db, clerk, project, lot_number, opened(orgs[:3], list(prices)), panel)
+    for entry in evaluation.entries:
+        ev.record_credit(db, clerk, evaluation, entry.id, CreditResult.clean, "无不良记录")
+        ev.record_qualification(db, clerk, evaluation, entry.id, Verdict.passed, "", Decimal(0))
+    ev.finish_qualification(db, clerk, evaluation)
+    leader = db.get(type(clerk), next(m.user_id for m in evaluation.members if m.leader))
+    for entry in ev.qualified(evaluation):
+        ev.record_substantive(db, leader, evaluation, entry.id, Verdict.passed, "")
+    ev.submit_review(db, leader, evaluation)
+    ev.confirm(db, clerk, evaluation)
+
+
+def test_the_shortlist_announcement_starts_from_the_confirmed_evaluation(app, db,
+                                                                         demo_keys) -> None:
+    project = confirmed_lot(app, db)
+    data = projects.prefill(project, documents.get_kind("shortlist_announcement"))
+    (lot,) = data["lots"]
+    assert lot["number"] == "01" and lot["highest_price"] == "5890.00"
+    assert [(r["agreement_price"], r["product"]) for r in lot["suppliers"]] == [
+        ("5600.00", "国产 X2（8核16G）"), ("5890.00", "国产 X0（8核16G）")]
+    assert all(r["address"] for r in lot["suppliers"])  # from the registered organisations
+    assert [p["role"] for p in data["panel"]] == ["leader", "member", "member"]
+    doc = projects.draft_document(  # the clerk adds only the project contact
+        db, user(db, "zj_clerk"), project, "shortlist_announcement", "入围结果公告",
+        start_from={"project_contact": {"name": "王丽", "phone": "0471-6945678"}})
+    lifecycle.submit(db, user(db, "zj_clerk"), doc, None)  # the kind's own checks accept it
+    assert doc.current_revision.data["lots"][0]["highest_price"] == "5890.00"
+
+
+def test_the_evaluation_report_lists_every_supplier_with_its_verdict_and_rank(app, db,
+                                                                              demo_keys) -> None:
+    project = confirmed_lot(app, db)
+    data = projects.prefill(project, documents.get_kind("evaluation_report"))
+    rows = [(r["name"], r["qualification"], r["rank"], r["shortlisted"]) for r in data["suppliers"]]
+    names = [o.name for o in suppliers(db)[:3]]
+    assert rows == [(names[2], "passed", 1, True), (names[0], "passed", 2, True),
+                    (names[1], "passed", 3, False)]
+    assert data["lot_number"] == "01" and data["evaluation_method"] == "price_first"
+    assert [p["name"] for p in data["panel"]] == ["刘明", "张华", "李强"]
+    assert names[2] in data["conclusion"] and names[1] not in data["conclusion"]
+
+
+def test_the_todo_asks_for_the_announcement_once_every_lot_is_confirmed(
+        app, db, demo_keys, signed_in) -> None:
+    project = solicitation_project(app, db)  # the sample's three lots
+    panel = [Seat(e.id, e.display_name, "内蒙古大学", True, i == 0)
+             for i, e in enumerate(experts(db))]
+    confirm_lot(db, project, "01", panel)
+    confirm_lot(db, project, "02", panel)
+    assert "待编制入围结果公告" not in signed_in("zj_clerk").get("/todo").get_data(as_text=True)
+    confirm_lot(db, project, "03", panel, ("2400.00", "2500.00", "2300.00"))
+    page = signed_in("zj_clerk").get("/todo").get_data(as_text=True)
+    assert "待编制入围结果公告" in page
+    assert f"/documents/new?kind=shortlist_announcement&amp;project={project.id}" in page
+    assert len(projects.prefill(project, documents.get_kind("shortlist_announcement"))["lots"]) == 3
+    projects.draft_document(db, user(db, "zj_clerk"), project, "shortlist_announcement",
+                            "入围结果公告")
+    assert "待编制入围结果公告" not in signed_in("zj_clerk").get("/todo").get_data(as_text=True)
