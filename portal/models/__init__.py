@@ -25,10 +25,24 @@ from portal.models.org import (
 )
 from portal.models.participation import Participation
 from portal.models.project import Project, ProjectStatus
+from portal.models.response import (
+    ConfirmationDecision,
+    LotOpening,
+    OpeningConfirmation,
+    Response,
+    ResponseAttachment,
+    ResponseStatus,
+)
 from portal.models.seal import Seal, SealStatus
 from portal.models.user import Position, User, UserPosition
 
 __all__ = [
+    "ConfirmationDecision",
+    "LotOpening",
+    "OpeningConfirmation",
+    "Response",
+    "ResponseAttachment",
+    "ResponseStatus",
     "CalendarYear",
     "Announcement",
     "AnnouncementProcess",
