@@ -249,7 +249,8 @@ class ResponseForm(FlaskForm):
 
 class ResponseAttachmentForm(FlaskForm):
     slot = SelectField(_l("附件类别"), choices=[
-        ("cover", _l("封面")), ("qualification", _l("资格证明材料")), ("business", _l("商务响应"))])
+        SelectChoice("cover", _l("封面")), SelectChoice("qualification", _l("资格证明材料")),
+        SelectChoice("business", _l("商务响应"))])
     file = FileField(_l("PDF 文件"))
 
 

@@ -7,7 +7,8 @@ server renders the response as a PDF, seals it with the supplier's organisation 
 (PIN), bundles it with the attachments, and encrypts the bundle to that certificate's public
 key (:mod:`seals.envelope`); only the ciphertext is kept (a file under its SHA-256; the
 database keeps the hash and the receipt) and the draft rows are wiped (SQLite overwrites
-deleted rows: ``secure_delete``; PostgreSQL reclaims them at VACUUM). From then on nobody —
+deleted rows — ``secure_delete`` — and its log is
+checkpointed; PostgreSQL reclaims them at VACUUM). From then on nobody —
 the platform included — can read the response without the supplier's PIN, which is asked
 for again at the opening (:mod:`portal.domain.opening`) or to 撤回 (the answers come back
 into the draft).
@@ -27,7 +28,7 @@ from typing import Any
 
 from flask import render_template
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 import seals
@@ -310,6 +311,15 @@ def submit(session: Session, actor: User, response: Response, pin: str, now: dat
                  after=ResponseStatus.submitted.value,
                  detail={"envelope_sha256": sha, "credential": credential.serial_hex})
     session.commit()
+    _checkpoint(session)
+
+
+def _checkpoint(session: Session) -> None:
+    """SQLite: copy the write-ahead log into the file (whose deleted rows ``secure_delete``
+    overwrote) and truncate it, so the draft's old pages do not linger in the log."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        session.commit()
 
 
 def withdraw(session: Session, actor: User, response: Response, pin: str, now: datetime) -> None:
