@@ -62,7 +62,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     import portal.domain.deadlines  # noqa: F401  (registers time limits on the lifecycle)
     import portal.domain.document_todo  # noqa: F401  (registers the lifecycle's to-do source)
     import portal.domain.notices  # noqa: F401  (registers unread notices as to-do items)
-    import portal.domain.opening  # noqa: F401  (the opening record's confirmation rule)
+    import portal.domain.opening_record  # noqa: F401  (record rule, suppliers' to-do items)
     import portal.domain.participation  # noqa: F401  (notifies participants on publication)
     import portal.domain.project_changes  # noqa: F401  (change, termination, re-organisation)
     import portal.domain.projects  # noqa: F401  (registers project rules on the lifecycle)

@@ -1,9 +1,7 @@
 """开标大厅 (seed 000 §一 12, §二 6; seed 003): a lot opened at the submission deadline, each
 supplier decrypting its own response with its PIN inside the window (≥ 30 minutes), the
 window closing once — undecrypted responses recorded as 未在解密时限内解密 and excluded — and
-the 开标记录表 generated from the decrypted quotes, confirmed or objected to by each supplier
-that decrypted (an explicit, audited 确认 / 异议: the record's one supplier seal block cannot
-carry a seal per supplier row), objections answered by the agency, then sealed by the agency.
+the 开标记录表 generated from the decrypted quotes (:mod:`portal.domain.opening_record`).
 
 The interface the evaluation uses: :class:`OpenedResponse` and :func:`opened_responses`.
 """
@@ -20,14 +18,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portal import durable, storage
-from portal.domain import audit, lifecycle, projects, responses
+from portal.domain import audit, responses
 from portal.domain.errors import Forbidden, InvalidInput, NotFound, TransitionNotAllowed
 from portal.domain.responses import Call
 from portal.models import (
-    ConfirmationDecision,
-    Document,
     LotOpening,
-    OpeningConfirmation,
     Organisation,
     OrgKind,
     Participation,
@@ -36,7 +31,6 @@ from portal.models import (
     Response,
     ResponseStatus,
     User,
-    beijing,
     utcnow,
 )
 from seals.envelope import EnvelopeError
@@ -72,7 +66,7 @@ def may_open(user: User, project: Project) -> bool:
     return user.org_id == opener_org(project).id and Position.clerk in user.positions
 
 
-def _require_opener(actor: User, project: Project) -> None:
+def require_opener(actor: User, project: Project) -> None:
     if not may_open(actor, project):
         raise Forbidden(_("只有本项目代理机构（或自行组织的征集人）的经办岗可以主持开标。"))
 
@@ -108,7 +102,7 @@ def submitted(session: Session, opening: LotOpening) -> list[Response]:
 def open_lot(session: Session, actor: User, project: Project, lot_number: str, minutes: int,
              now: datetime) -> LotOpening:
     """开标: at or after the submission deadline, with a decryption window of ≥ 30 minutes."""
-    _require_opener(actor, project)
+    require_opener(actor, project)
     call = require_call(session, project)
     call.lot(lot_number)
     if now < call.deadline:
@@ -238,138 +232,3 @@ def opened_responses(session: Session, project: Project, lot_number: str) -> lis
 def _delivery(answers: dict[str, Any]) -> str:
     period, place = answers.get("delivery_period", ""), answers.get("delivery_place", "")
     return f"{period}；{place}" if period and place else period or place
-
-
-# ---- the opening record ------------------------------------------------------------------
-
-def confirmations(session: Session, opening: LotOpening) -> dict[int, OpeningConfirmation]:
-    rows = session.scalars(select(OpeningConfirmation).where(
-        OpeningConfirmation.opening_id == opening.id))
-    return {row.supplier_org_id: row for row in rows}
-
-
-def _record_data(session: Session, actor: User, opening: LotOpening, call: Call
-                 ) -> dict[str, Any]:
-    lot = call.lot(opening.lot_number)
-    suppliers = []
-    for item in opened_responses(session, call.project, opening.lot_number):
-        other = "；".join(x for x in (f"{item.brand} {item.model}".strip(), item.delivery) if x)
-        suppliers.append({
-            "name": item.supplier_name,
-            "price": f"{item.unit_price:.2f}" if item.decrypted else "",
-            "other_items": other[:300],
-            "decryption": "decrypted" if item.decrypted else "not_decrypted"})
-    opened_at = beijing(opening.opened_at).strftime("%Y-%m-%dT%H:%M")
-    return {"project_name": call.project.name, "project_number": call.project.number,
-            "lot_number": opening.lot_number, "lot_name": lot.get("name", ""),
-            "opening_time": opened_at, "opening_place": call.opening_place,
-            "decryption_minutes": opening.window_minutes,
-            "agency_name": opener_org(call.project).name,
-            "suppliers": suppliers, "objections": [],
-            "staff": [{"name": actor.display_name, "duty": "主持人"}]}
-
-
-def generate_record(session: Session, actor: User, project: Project,
-                    opening: LotOpening) -> Document:
-    """开标记录表, generated once the window closed, as a draft of the agency."""
-    _require_opener(actor, project)
-    close_if_due(session, opening)
-    if opening.closed_at is None:
-        raise TransitionNotAllowed(_("解密时限尚未结束，不能生成开标记录表。"))
-    if opening.record_id is not None:
-        raise TransitionNotAllowed(_("开标记录表已生成。"))
-    call = require_call(session, project)
-    doc = projects.draft_document(
-        session, actor, project, RECORD,
-        _("%(name)s 第%(lot)s包 开标记录表", name=project.name, lot=opening.lot_number),
-        start_from=_record_data(session, actor, opening, call))
-    opening.record_id = doc.id
-    audit.record(session, actor=actor, action="opening.record_generated",
-                 subject_type="lot_opening", subject_id=opening.id, after=doc.id)
-    session.commit()
-    return doc
-
-
-def confirm(session: Session, actor: User, opening: LotOpening, objection: str | None) -> None:
-    """确认 the record (no objection) or raise 异议; once per supplier that decrypted."""
-    if actor.role is not OrgKind.supplier or Position.clerk not in actor.positions:
-        raise Forbidden(_("只有供应商的经办岗可以确认开标记录表。"))
-    mine = next((r for r in submitted(session, opening) if r.supplier_org_id == actor.org_id
-                 and r.decrypted_at is not None), None)
-    if mine is None:
-        raise Forbidden(_("只有已解密响应文件的供应商可以确认开标记录表。"))
-    if opening.record_id is None:
-        raise TransitionNotAllowed(_("开标记录表尚未生成。"))
-    if actor.org_id in confirmations(session, opening):
-        raise TransitionNotAllowed(_("本单位已确认（或已提出异议）。"))
-    text = (objection or "").strip()
-    if objection is not None and not text:
-        raise InvalidInput(_("请填写异议内容。"))
-    if len(text) > 1000:
-        raise InvalidInput(_("异议内容不超过 1000 字。"))
-    decision = ConfirmationDecision.objection if text else ConfirmationDecision.confirmed
-    row = OpeningConfirmation(opening_id=opening.id, supplier_org_id=actor.org_id,
-                              user_id=actor.id, decision=decision, objection=text or None)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor=actor, action=f"opening.{decision.value}",
-                 subject_type="lot_opening", subject_id=opening.id, after=decision.value,
-                 detail={"confirmation": row.id, "objection": text or None})
-    session.commit()
-
-
-def answer(session: Session, actor: User, project: Project, opening: LotOpening,
-           confirmation: OpeningConfirmation, text: str) -> None:
-    """The agency answers an objection; the record's draft lists it with the answer."""
-    _require_opener(actor, project)
-    if confirmation.opening_id != opening.id or confirmation.objection is None:
-        raise NotFound(_("没有这条异议。"))
-    if confirmation.answer:
-        raise TransitionNotAllowed(_("该异议已答复。"))
-    text = text.strip()
-    if not text or len(text) > 1000:
-        raise InvalidInput(_("请填写答复（不超过 1000 字）。"))
-    doc = session.get(Document, opening.record_id) if opening.record_id else None
-    if doc is None:
-        raise TransitionNotAllowed(_("开标记录表尚未生成。"))
-    lifecycle.require_editable(doc)
-    confirmation.answer, confirmation.answered_by_id = text, actor.id
-    confirmation.answered_at = utcnow()
-    _write_objections(session, doc, opening)
-    audit.record(session, actor=actor, action="opening.objection_answered",
-                 subject_type="lot_opening", subject_id=opening.id,
-                 detail={"confirmation": confirmation.id})
-    session.commit()
-
-
-def _write_objections(session: Session, doc: Document, opening: LotOpening) -> None:
-    import documents
-
-    rows = [{"supplier": c.supplier.name, "objection": c.objection, "answer": c.answer}
-            for c in confirmations(session, opening).values() if c.objection and c.answer]
-    kept = [pair for pair in doc.draft_data if not pair[0].startswith("objections-")]
-    added = documents.to_formdata({"objections": rows})
-    doc.draft_data = kept + [[k, v] for k, v in added.items(multi=True)]
-
-
-def _record_rule(doc: Document, data: Any) -> dict[str, list[str]]:
-    """The agency submits the record once every supplier that decrypted has confirmed or
-    objected and every objection is answered."""
-    from portal import db
-
-    session = db.session()
-    opening = session.scalar(select(LotOpening).where(LotOpening.record_id == doc.id))
-    if opening is None:
-        return {}
-    done = confirmations(session, opening)
-    waiting = [r.supplier.name for r in submitted(session, opening)
-               if r.decrypted_at is not None and r.supplier_org_id not in done]
-    errors = []
-    if waiting:
-        errors.append(_("尚待供应商确认：%(names)s。", names="、".join(waiting)))
-    if any(c.objection and not c.answer for c in done.values()):
-        errors.append(_("尚有异议未答复，请在开标大厅答复。"))
-    return {"suppliers": errors} if errors else {}
-
-
-lifecycle.register_rule(RECORD, _record_rule)

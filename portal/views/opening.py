@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
 from portal import db
-from portal.domain import opening, responses
+from portal.domain import opening, opening_record, responses
 from portal.domain.errors import DomainError
 from portal.forms import AnswerForm, ObjectionForm, OpenLotForm, PinForm
 from portal.models import LotOpening, OpeningConfirmation, OrgKind, Project, beijing_now
@@ -40,7 +40,7 @@ def _hall(call: responses.Call, lot: str, status: int = 200, refusal: str | None
     session = db.session()
     found = opening.opening_of(session, call, call.lot(lot)["number"])
     progress = opening.progress(session, found) if found else None
-    confirmations = opening.confirmations(session, found) if found else {}
+    confirmations = opening_record.confirmations(session, found) if found else {}
     return render("opening/hall.html", status, block=block, call=call, lot=call.lot(lot),
                   found=found, progress=progress, confirmations=confirmations,
                   opener=opening.may_open(current_user, call.project), refusal=refusal,
@@ -116,7 +116,7 @@ def decrypt(project_id: int, lot: str) -> Any:
 def confirm(project_id: int, lot: str) -> Any:
     call = _call(project_id)
     try:
-        opening.confirm(db.session(), current_user, _opening(call, lot), None)
+        opening_record.confirm(db.session(), current_user, _opening(call, lot), None)
     except DomainError as refused:
         return _hall(call, lot, refused.status_code, refused.message)
     return _back(project_id, lot, _("已确认开标记录表。"))
@@ -129,7 +129,7 @@ def objection(project_id: int, lot: str) -> Any:
     if not form.validate_on_submit():
         return _hall(call, lot, 400, objection_form=form)
     try:
-        opening.confirm(db.session(), current_user, _opening(call, lot), form.objection.data)
+        opening_record.confirm(db.session(), current_user, _opening(call, lot), form.objection.data)
     except DomainError as refused:
         return _hall(call, lot, refused.status_code, refused.message, objection_form=form)
     return _back(project_id, lot, _("已提出异议，等待代理机构答复。"))
@@ -145,7 +145,7 @@ def answer(project_id: int, lot: str, confirmation_id: int) -> Any:
     if not form.validate_on_submit():
         return _hall(call, lot, 400, _("请填写答复（不超过 1000 字）。"))
     try:
-        opening.answer(db.session(), current_user, call.project, _opening(call, lot), row,
+        opening_record.answer(db.session(), current_user, call.project, _opening(call, lot), row,
                        form.answer.data)
     except DomainError as refused:
         return _hall(call, lot, refused.status_code, refused.message)
@@ -157,7 +157,7 @@ def answer(project_id: int, lot: str, confirmation_id: int) -> Any:
 def record(project_id: int, lot: str) -> Any:
     call = _call(project_id)
     try:
-        doc = opening.generate_record(db.session(), current_user, call.project,
+        doc = opening_record.generate_record(db.session(), current_user, call.project,
                                       _opening(call, lot))
     except DomainError as refused:
         return _hall(call, lot, refused.status_code, refused.message)

@@ -19,7 +19,14 @@ from sqlalchemy import func, select
 
 from portal import storage
 from portal.demo import DEMO_PIN
-from portal.domain import credentials, lifecycle, opening, participation, responses
+from portal.domain import (
+    credentials,
+    lifecycle,
+    opening,
+    opening_record,
+    participation,
+    responses,
+)
 from portal.domain.errors import DomainError, InvalidInput, NotFound, TransitionNotAllowed
 from portal.models import (
     AuditEvent,
@@ -290,20 +297,20 @@ def test_the_opening_record_waits_for_confirmations_and_answers(db, call) -> Non
         for name in ("gys_mfr", "gys_reseller"):
             opening.decrypt(db, user(db, name), found, DEMO_PIN)
         with pytest.raises(TransitionNotAllowed, match="尚未结束"):
-            opening.generate_record(db, user(db, "dl_clerk"), call, found)
+            opening_record.generate_record(db, user(db, "dl_clerk"), call, found)
     with time_machine.travel(ends + timedelta(minutes=31), tick=False):
         agency = user(db, "dl_clerk")
-        doc = opening.generate_record(db, agency, call, found)
+        doc = opening_record.generate_record(db, agency, call, found)
         data = dict(doc.draft_data)
         assert data["suppliers-0-price"] == "5873.45" and data["decryption_minutes"] == "30"
         assert lifecycle.check_draft(doc)["suppliers"][0].startswith("尚待供应商确认")
-        opening.confirm(db, user(db, "gys_mfr"), found, None)
-        opening.confirm(db, user(db, "gys_reseller"), found, "报价宣读有误")
+        opening_record.confirm(db, user(db, "gys_mfr"), found, None)
+        opening_record.confirm(db, user(db, "gys_reseller"), found, "报价宣读有误")
         with pytest.raises(TransitionNotAllowed):
-            opening.confirm(db, user(db, "gys_reseller"), found, None)
+            opening_record.confirm(db, user(db, "gys_reseller"), found, None)
         assert "异议未答复" in lifecycle.check_draft(doc)["suppliers"][0]
-        row = opening.confirmations(db, found)[user(db, "gys_reseller").org_id]
-        opening.answer(db, agency, call, found, row, "经核对，报价宣读无误。")
+        row = opening_record.confirmations(db, found)[user(db, "gys_reseller").org_id]
+        opening_record.answer(db, agency, call, found, row, "经核对，报价宣读无误。")
         db.refresh(doc)
         assert ["objections-0-answer", "经核对，报价宣读无误。"] in doc.draft_data
         assert lifecycle.check_draft(doc) == {}
@@ -355,3 +362,65 @@ def test_the_web_window_refusal_is_a_400_with_the_reason(db, call, signed_in) ->
                             data={"minutes": "20", "csrf_token": csrf_token(page)})
         assert reply.status_code == 400
         assert "解密时限应为 30 至 600 分钟" in reply.get_data(as_text=True)
+
+
+def test_kuangcai_receipt_check_passes_then_fails_after_one_changed_byte(
+        db, call, tmp_path, database_url, redis_url, var_dir, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from portal.cli import main
+
+    response = submitted(db, call)
+    file = tmp_path / "receipt.json"
+    file.write_text(json.dumps(responses.receipt_of(response)), encoding="utf-8")
+    for name, value in {"KUANGCAI_ENV": "test", "DATABASE_URL": database_url,
+                        "REDIS_URL": redis_url, "KUANGCAI_VAR_DIR": str(var_dir)}.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(main, ["receipt", "check", str(file)])
+    assert result.exit_code == 0, result.output
+    assert response.envelope_sha256 in result.output
+    path = storage.path_of(response.envelope_sha256, responses.ENVELOPE)
+    damaged = bytearray(path.read_bytes())
+    damaged[-1] ^= 0x80
+    path.write_bytes(bytes(damaged))
+    result = CliRunner().invoke(main, ["receipt", "check", str(file)])
+    assert result.exit_code == 1 and "核验不通过" in result.output
+
+
+def test_the_dispatcher_sweep_closes_due_windows(app, db, call) -> None:
+    from portal import dispatch
+
+    submitted(db, call)
+    start = deadline(db, call) + timedelta(minutes=1)
+    with time_machine.travel(start, tick=False):
+        found = open_lot(db, call)
+    with app.app_context():
+        later = (start + timedelta(minutes=31)).replace(tzinfo=None)
+        assert dispatch.sweep(now=later)["openings_closed"] == 1
+        assert dispatch.sweep(now=later)["openings_closed"] == 0
+    db.refresh(found)
+    assert found.closed_at is not None
+
+
+def test_suppliers_see_what_waits_for_them_on_their_todo(app, db, call) -> None:
+    from portal.todo import todo_for
+
+    clerk = user(db, "gys_mfr")
+
+    def steps() -> set[str]:
+        with app.test_request_context():
+            return set(todo_for(db, clerk))
+
+    assert "待提交响应文件" in steps()
+    submitted(db, call)
+    assert "待提交响应文件" not in steps()
+    with time_machine.travel(deadline(db, call) + timedelta(minutes=1), tick=False):
+        found = open_lot(db, call)
+        assert "待解密" in steps()
+        opening.decrypt(db, clerk, found, DEMO_PIN)
+        assert "待解密" not in steps()
+    with time_machine.travel(deadline(db, call) + timedelta(minutes=32), tick=False):
+        opening_record.generate_record(db, user(db, "dl_clerk"), call, found)
+        assert "待确认开标记录表" in steps()
+        opening_record.confirm(db, clerk, found, None)
+        assert "待确认开标记录表" not in steps()
