@@ -100,12 +100,18 @@ def _mine(call: responses.Call, lot: str) -> SupplierResponse:
     return found
 
 
+PROBE = "probe"  # the self-test's PIN field, beside the submission's on the same page
+
+
 def _check_page(call: responses.Call, lot: str, status: int = 200, refusal: str | None = None,
                 pin_form: PinForm | None = None) -> Any:
     response = _mine(call, lot)
+    probe = pin_form if pin_form is not None and pin_form._prefix else PinForm(prefix=PROBE)
+    submit_form = pin_form if pin_form is not None and not pin_form._prefix else PinForm()
     return render("responses/check.html", status, call=call, lot=call.lot(lot),
                   response=response, missing=responses.missing(response), refusal=refusal,
-                  pin_form=pin_form or PinForm(), slots=responses.SLOTS, now=beijing_now())
+                  pin_form=submit_form, probe_form=probe, slots=responses.SLOTS,
+                  now=beijing_now())
 
 
 @bp.get("/<int:project_id>/<lot>/check")
@@ -114,8 +120,9 @@ def check(project_id: int, lot: str) -> Any:
     return _check_page(_call(project_id), lot)
 
 
-def _with_pin(project_id: int, lot: str, command: Any, done: str, page: Any) -> Any:
-    call, form = _call(project_id), PinForm()
+def _with_pin(project_id: int, lot: str, command: Any, done: str, page: Any,
+              prefix: str = "") -> Any:
+    call, form = _call(project_id), PinForm(prefix=prefix)
     if not form.validate_on_submit():
         return page(call, lot, 400, pin_form=form)
     try:
@@ -130,7 +137,8 @@ def _with_pin(project_id: int, lot: str, command: Any, done: str, page: Any) -> 
 @access(SUPPLIERS)
 def self_test(project_id: int, lot: str) -> Any:
     failed = _with_pin(project_id, lot, responses.self_test,
-                       _("模拟解密成功：证书密码正确，响应文件可以用本单位证书解开。"), _check_page)
+                       _("模拟解密成功：证书密码正确，响应文件可以用本单位证书解开。"), _check_page,
+                       PROBE)
     return failed or redirect(url_for(".check", project_id=project_id, lot=lot))
 
 
