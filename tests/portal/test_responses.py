@@ -26,11 +26,13 @@ from portal.domain import (
     opening_record,
     participation,
     responses,
+    sealing,
 )
 from portal.domain.errors import DomainError, InvalidInput, NotFound, TransitionNotAllowed
 from portal.models import (
     AuditEvent,
     Document,
+    DocumentStatus,
     Organisation,
     Project,
     Response,
@@ -41,7 +43,7 @@ from portal.models import (
 from seals import unlock
 from seals.envelope import EnvelopeError
 from seals.keystore import open_envelope
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, seal_as, work
 from tests.portal.test_participation import published_call, user
 
 pytestmark = pytest.mark.db
@@ -288,7 +290,8 @@ def test_the_scheduler_closes_a_window_nobody_looks_at(db, call) -> None:
     assert found.closed_at is not None
 
 
-def test_the_opening_record_waits_for_confirmations_and_answers(db, call) -> None:
+def test_the_opening_record_waits_for_confirmations_and_answers_then_the_agency_seals(
+        app, db, call) -> None:
     submitted(db, call, "gys_mfr")
     submitted(db, call, "gys_reseller", unit_price="6100.00")
     ends = deadline(db, call) + timedelta(minutes=1)
@@ -315,6 +318,13 @@ def test_the_opening_record_waits_for_confirmations_and_answers(db, call) -> Non
         assert ["objections-0-answer", "经核对，报价宣读无误。"] in doc.draft_data
         assert lifecycle.check_draft(doc) == {}
         assert lifecycle.sealers(doc) == ("agency",)
+        lifecycle.submit(db, agency, doc, None)
+        assert doc.status is DocumentStatus.approved  # no reviewer for the record
+        work(app)
+        db.expire_all()
+        sealing.confirm(db, agency, seal_as(app, db, doc, "dl_clerk"))
+        db.refresh(doc)
+        assert doc.status is DocumentStatus.sealed
 
 
 def test_other_organisations_cannot_see_or_touch_a_response(db, call, signed_in) -> None:
