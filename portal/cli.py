@@ -318,5 +318,6 @@ def receipt_check(file: Path) -> None:
         except (DomainError, ValueError) as refused:
             click.echo(f"核验不通过：{getattr(refused, 'message', refused)}", err=True)
             sys.exit(1)
-    click.echo(f"核验通过：密文 SHA-256 {result.sha256}，"
-               f"时间戳 {result.timestamped_at.isoformat()}")
+    click.echo(f"核验通过：密文 SHA-256 {result.check.sha256}，"
+               f"时间戳 {result.check.timestamped_at.isoformat()}"
+               + ("" if result.current else "（此次提交已撤回或被取代）"))

@@ -372,23 +372,33 @@ def receipt_of(response: Response) -> dict[str, Any]:
     }
 
 
-def check_receipt(session: Session, receipt: dict[str, Any]) -> ReceiptCheck:
-    """The receipt's token is the TSA's, over the hash of the ciphertext stored now."""
+@dataclass(frozen=True)
+class ReceiptResult:
+    check: ReceiptCheck
+    current: bool  # the response's standing submission (not withdrawn or replaced since)
+
+
+def check_receipt(session: Session, receipt: dict[str, Any]) -> ReceiptResult:
+    """The receipt's token is the TSA's, over the hash of the ciphertext stored now. A receipt
+    of a submission later withdrawn still proves what was submitted and when."""
     try:
-        response = session.get(Response, int(receipt["response_id"]))
+        response_id = int(receipt["response_id"])
         claimed = str(receipt["ciphertext_sha256"])
         token = base64.b64decode(str(receipt["timestamp_token"]), validate=True)
     except (KeyError, ValueError, TypeError):
         raise InvalidInput(_("回执文件格式错误。")) from None
+    response = session.get(Response, response_id) if 0 < response_id < 2**31 else None
     if response is None:
         raise InvalidInput(_("回执所指的响应文件不存在。"))
     try:
         stored = storage.read(claimed, ENVELOPE)
     except (OSError, ValueError):
-        raise InvalidInput(_("平台上没有与回执摘要一致的密文：响应文件已撤回或被改动。")) from None
+        raise InvalidInput(_("平台上没有与回执摘要一致的密文：响应文件已被改动或回执有误。")) \
+            from None
     actual = hashlib.sha256(stored).hexdigest()
     try:
-        return check_token(token, actual, authority.authority().timestamp_authority.certificate,
-                           authority.trust_roots())
+        check = check_token(token, actual, authority.authority().timestamp_authority.certificate,
+                            authority.trust_roots())
     except ReceiptInvalid as refusal:
         raise InvalidInput(str(refusal)) from None
+    return ReceiptResult(check, response.envelope_sha256 == claimed)

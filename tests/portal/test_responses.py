@@ -179,7 +179,7 @@ def test_a_wrong_pin_submits_nothing_and_is_counted(db, call) -> None:
 
 def test_withdraw_restores_the_draft_and_a_resubmission_gets_a_new_receipt(db, call) -> None:
     response = submitted(db, call)
-    first = response.envelope_sha256
+    first, first_receipt = response.envelope_sha256, responses.receipt_of(response)
     clerk = user(db, "gys_mfr")
     responses.withdraw(db, clerk, response, DEMO_PIN, beijing_now())
     db.expire_all()
@@ -188,6 +188,7 @@ def test_withdraw_restores_the_draft_and_a_resubmission_gets_a_new_receipt(db, c
     assert {a.slot for a in response.attachments} == {"cover", "qualification"}
     with pytest.raises(TransitionNotAllowed):
         responses.receipt_of(response)
+    assert not responses.check_receipt(db, first_receipt).current  # still proves the past
     responses.save_answers(db, clerk, response, {**ANSWERS, "unit_price": "5700"},
                            beijing_now())
     responses.submit(db, clerk, response, DEMO_PIN, beijing_now())
@@ -212,7 +213,7 @@ def test_a_receipt_verifies_against_the_stored_ciphertext_and_fails_after_one_ch
     receipt = responses.receipt_of(response)
     assert receipt["ciphertext_sha256"] == response.envelope_sha256
     result = responses.check_receipt(db, receipt)
-    assert result.sha256 == response.envelope_sha256
+    assert result.check.sha256 == response.envelope_sha256 and result.current
     path = storage.path_of(response.envelope_sha256, responses.ENVELOPE)
     damaged = bytearray(path.read_bytes())
     damaged[len(damaged) // 2] ^= 0x01
@@ -225,6 +226,8 @@ def test_a_receipt_for_another_hash_is_refused(db, call) -> None:
     receipt = responses.receipt_of(submitted(db, call))
     with pytest.raises(InvalidInput):
         responses.check_receipt(db, {**receipt, "ciphertext_sha256": "0" * 64})
+    with pytest.raises(InvalidInput, match="不存在"):
+        responses.check_receipt(db, {**receipt, "response_id": 2**63})
 
 
 def open_lot(db: Any, project: Project, minutes: int = 30) -> Any:
