@@ -306,7 +306,7 @@ def receipt_check(file: Path) -> None:
     import json
 
     from portal import db
-    from portal.domain import responses
+    from portal.domain import receipts
     from portal.domain.errors import DomainError
 
     with _app_context():
@@ -314,7 +314,7 @@ def receipt_check(file: Path) -> None:
             receipt = json.loads(file.read_bytes())
             if not isinstance(receipt, dict):
                 raise ValueError("not an object")
-            result = responses.check_receipt(db.session(), receipt)
+            result = receipts.check_receipt(db.session(), receipt)
         except (DomainError, ValueError) as refused:
             click.echo(f"核验不通过：{getattr(refused, 'message', refused)}", err=True)
             sys.exit(1)

@@ -16,7 +16,6 @@ into the draft).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import json
@@ -29,6 +28,7 @@ from typing import Any
 from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import seals
@@ -47,12 +47,11 @@ from portal.models import (
     ResponseAttachment,
     ResponseStatus,
     User,
-    beijing,
     utcnow,
 )
 from seals.envelope import EnvelopeError, certificate_sha256, seal_envelope
 from seals.keystore import open_envelope
-from seals.receipt import ReceiptCheck, ReceiptInvalid, check_token, issue_token
+from seals.receipt import issue_token
 
 ENVELOPE = ".kcenv"
 FIELDS = ("brand", "model", "parameters", "delivery_period", "delivery_place", "unit_price")
@@ -140,7 +139,14 @@ def draft_for(session: Session, actor: User, project: Project, lot_number: str) 
     response = Response(project_id=project.id, solicitation_id=call.solicitation.id,
                         supplier_org_id=actor.org_id, lot_number=lot_number, answers={})
     session.add(response)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # a colleague started it at the same moment
+        session.rollback()
+        again = find(session, actor.org_id, call, lot_number)
+        if again is None:
+            raise
+        return again
     audit.record(session, actor=actor, action="response.started", subject_type="response",
                  subject_id=response.id, detail={"project": project.id, "lot": lot_number})
     session.commit()
@@ -349,56 +355,3 @@ def withdraw(session: Session, actor: User, response: Response, pin: str, now: d
                  subject_id=response.id, before=ResponseStatus.submitted.value,
                  after=ResponseStatus.draft.value, detail={"envelope_sha256": before})
     session.commit()
-
-
-# ---- receipts ----------------------------------------------------------------------------
-
-def receipt_of(response: Response) -> dict[str, Any]:
-    """The downloadable receipt (回执): what was submitted, by whom, its hash and timestamp."""
-    if response.envelope_sha256 is None or response.receipt_token is None:
-        raise TransitionNotAllowed(_("响应文件尚未提交，没有回执。"))
-    submitted = beijing(response.submitted_at) if response.submitted_at else None
-    return {
-        "receipt": "kuangcai-response-receipt/1",
-        "response_id": response.id,
-        "project_number": response.project.number,
-        "project_name": response.project.name,
-        "lot_number": response.lot_number,
-        "supplier": response.supplier.name,
-        "supplier_uscc": response.supplier.uscc,
-        "submitted_at": submitted.isoformat(timespec="seconds") + "+08:00" if submitted else "",
-        "ciphertext_sha256": response.envelope_sha256,
-        "timestamp_token": base64.b64encode(response.receipt_token).decode(),
-    }
-
-
-@dataclass(frozen=True)
-class ReceiptResult:
-    check: ReceiptCheck
-    current: bool  # the response's standing submission (not withdrawn or replaced since)
-
-
-def check_receipt(session: Session, receipt: dict[str, Any]) -> ReceiptResult:
-    """The receipt's token is the TSA's, over the hash of the ciphertext stored now. A receipt
-    of a submission later withdrawn still proves what was submitted and when."""
-    try:
-        response_id = int(receipt["response_id"])
-        claimed = str(receipt["ciphertext_sha256"])
-        token = base64.b64decode(str(receipt["timestamp_token"]), validate=True)
-    except (KeyError, ValueError, TypeError):
-        raise InvalidInput(_("回执文件格式错误。")) from None
-    response = session.get(Response, response_id) if 0 < response_id < 2**31 else None
-    if response is None:
-        raise InvalidInput(_("回执所指的响应文件不存在。"))
-    try:
-        stored = storage.read(claimed, ENVELOPE)
-    except (OSError, ValueError):
-        raise InvalidInput(_("平台上没有与回执摘要一致的密文：响应文件已被改动或回执有误。")) \
-            from None
-    actual = hashlib.sha256(stored).hexdigest()
-    try:
-        check = check_token(token, actual, authority.authority().timestamp_authority.certificate,
-                            authority.trust_roots())
-    except ReceiptInvalid as refusal:
-        raise InvalidInput(str(refusal)) from None
-    return ReceiptResult(check, response.envelope_sha256 == claimed)

@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
 from portal import db, uploads
-from portal.domain import participation, responses
+from portal.domain import participation, receipts, responses
 from portal.domain.errors import DomainError, InvalidInput
 from portal.forms import PinForm, ReceiptCheckForm, ResponseAttachmentForm, ResponseForm
 from portal.models import OrgKind, Project, beijing_now
@@ -172,7 +172,7 @@ def withdraw(project_id: int, lot: str) -> Any:
 @access(SUPPLIERS)
 def receipt(project_id: int, lot: str) -> Any:
     call = _call(project_id)
-    body = json.dumps(responses.receipt_of(_mine(call, lot)), ensure_ascii=False, indent=2)
+    body = json.dumps(receipts.receipt_of(_mine(call, lot)), ensure_ascii=False, indent=2)
     download = Response(body, mimetype="application/json")
     name = f"receipt-{call.project.number}-{lot}.json"
     download.headers["Content-Disposition"] = f"attachment; filename={name}"
@@ -192,7 +192,7 @@ def check_receipt() -> Any:
                 raise InvalidInput(_("回执文件格式错误。")) from None
             if not isinstance(receipt, dict):
                 raise InvalidInput(_("回执文件格式错误。"))
-            result = responses.check_receipt(db.session(), receipt)
+            result = receipts.check_receipt(db.session(), receipt)
         except DomainError as refused:
             refusal, status = refused.message, refused.status_code
     return render("responses/receipt_check.html", status, form=form, result=result,

@@ -25,6 +25,7 @@ from portal.domain import (
     opening,
     opening_record,
     participation,
+    receipts,
     responses,
     sealing,
 )
@@ -179,7 +180,7 @@ def test_a_wrong_pin_submits_nothing_and_is_counted(db, call) -> None:
 
 def test_withdraw_restores_the_draft_and_a_resubmission_gets_a_new_receipt(db, call) -> None:
     response = submitted(db, call)
-    first, first_receipt = response.envelope_sha256, responses.receipt_of(response)
+    first, first_receipt = response.envelope_sha256, receipts.receipt_of(response)
     clerk = user(db, "gys_mfr")
     responses.withdraw(db, clerk, response, DEMO_PIN, beijing_now())
     db.expire_all()
@@ -187,8 +188,8 @@ def test_withdraw_restores_the_draft_and_a_resubmission_gets_a_new_receipt(db, c
     assert response.answers["brand"] == BRAND
     assert {a.slot for a in response.attachments} == {"cover", "qualification"}
     with pytest.raises(TransitionNotAllowed):
-        responses.receipt_of(response)
-    assert not responses.check_receipt(db, first_receipt).current  # still proves the past
+        receipts.receipt_of(response)
+    assert not receipts.check_receipt(db, first_receipt).current  # still proves the past
     responses.save_answers(db, clerk, response, {**ANSWERS, "unit_price": "5700"},
                            beijing_now())
     responses.submit(db, clerk, response, DEMO_PIN, beijing_now())
@@ -210,24 +211,24 @@ def test_the_self_test_opens_with_the_right_pin_only(db, call) -> None:
 def test_a_receipt_verifies_against_the_stored_ciphertext_and_fails_after_one_changed_byte(
         db, call) -> None:
     response = submitted(db, call)
-    receipt = responses.receipt_of(response)
+    receipt = receipts.receipt_of(response)
     assert receipt["ciphertext_sha256"] == response.envelope_sha256
-    result = responses.check_receipt(db, receipt)
+    result = receipts.check_receipt(db, receipt)
     assert result.check.sha256 == response.envelope_sha256 and result.current
     path = storage.path_of(response.envelope_sha256, responses.ENVELOPE)
     damaged = bytearray(path.read_bytes())
     damaged[len(damaged) // 2] ^= 0x01
     path.write_bytes(bytes(damaged))
     with pytest.raises(InvalidInput, match="摘要"):
-        responses.check_receipt(db, receipt)
+        receipts.check_receipt(db, receipt)
 
 
 def test_a_receipt_for_another_hash_is_refused(db, call) -> None:
-    receipt = responses.receipt_of(submitted(db, call))
+    receipt = receipts.receipt_of(submitted(db, call))
     with pytest.raises(InvalidInput):
-        responses.check_receipt(db, {**receipt, "ciphertext_sha256": "0" * 64})
+        receipts.check_receipt(db, {**receipt, "ciphertext_sha256": "0" * 64})
     with pytest.raises(InvalidInput, match="不存在"):
-        responses.check_receipt(db, {**receipt, "response_id": 2**63})
+        receipts.check_receipt(db, {**receipt, "response_id": 2**63})
 
 
 def open_lot(db: Any, project: Project, minutes: int = 30) -> Any:
@@ -385,7 +386,7 @@ def test_kuangcai_receipt_check_passes_then_fails_after_one_changed_byte(
 
     response = submitted(db, call)
     file = tmp_path / "receipt.json"
-    file.write_text(json.dumps(responses.receipt_of(response)), encoding="utf-8")
+    file.write_text(json.dumps(receipts.receipt_of(response)), encoding="utf-8")
     for name, value in {"KUANGCAI_ENV": "test", "DATABASE_URL": database_url,
                         "REDIS_URL": redis_url, "KUANGCAI_VAR_DIR": str(var_dir)}.items():
         monkeypatch.setenv(name, value)
