@@ -180,10 +180,20 @@ def decrypt(session: Session, actor: User, opening: LotOpening, pin: str) -> Res
             storage.read(response.envelope_sha256, responses.ENVELOPE), key))
     except EnvelopeError as refusal:
         raise InvalidInput(str(refusal)) from None
-    response.opened, response.decrypted_at = dict(manifest["answers"]), utcnow()
+    # Only while the window is still open and nobody closed it meanwhile: the close and this
+    # decryption may race; whichever writes first decides, never both.
+    moment = utcnow()
+    recorded = moment < opening.window_ends_at and durable.updated(session, update(Response).where(
+        Response.id == response.id, Response.excluded_at.is_(None),
+        Response.decrypted_at.is_(None)).values(opened=dict(manifest["answers"]),
+                                                decrypted_at=moment))
+    if not recorded:
+        session.commit()  # the PIN attempt's bookkeeping stands
+        raise TransitionNotAllowed(_("解密时限已过，未解密的响应文件按未在解密时限内解密处理。"))
     audit.record(session, actor=actor, action="response.decrypted", subject_type="response",
                  subject_id=response.id, detail={"opening": opening.id})
     session.commit()
+    session.refresh(response)
     return response
 
 
