@@ -144,6 +144,8 @@ def test_respond_open_decrypt_and_record(page: Page, live_portal: str, live_env:
         page.get_by_label("解密时限（分钟）").fill("20")
         page.get_by_role("button", name="开标").click()
         expect(page.get_by_role("alert")).to_contain_text("解密时限应为 30 至 600 分钟")
+        snap(page, "opening-hall-refused")
+        assert serious_violations(page) == []
         page.get_by_label("解密时限（分钟）").fill("30")
         page.get_by_role("button", name="开标").click()
         expect(page.get_by_text("已开标，解密时限 30 分钟。")).to_be_visible()
@@ -166,6 +168,7 @@ def test_respond_open_decrypt_and_record(page: Page, live_portal: str, live_env:
         expect(page.locator("#progress")).to_contain_text("解密时限已结束", timeout=15_000)
         expect(page.locator("#progress")).to_contain_text("1650.00")
         page.reload()
+        snap(page, "opening-hall-agency-closed")
         page.get_by_role("button", name="生成开标记录表").click()
         expect(page.get_by_role("heading", name="开标记录表", exact=False).first).to_be_visible()
 
