@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 import time_machine
+from cryptography.hazmat.primitives.serialization import Encoding
 from pypdf import PdfWriter
 from sqlalchemy import func, select
 
-from portal import storage
+from portal import authority, storage
 from portal.demo import DEMO_PIN
 from portal.domain import (
     credentials,
@@ -44,7 +45,14 @@ from portal.models import (
 from seals import unlock
 from seals.envelope import EnvelopeError
 from seals.keystore import open_envelope
-from tests.helpers import csrf_token, seal_as, work
+from tests.helpers import (
+    csrf_token,
+    nss_database,
+    pdfsig_blocks,
+    run_pdfsig,
+    seal_as,
+    work,
+)
 from tests.portal.test_participation import published_call, user
 
 pytestmark = pytest.mark.db
@@ -112,7 +120,7 @@ def database_bytes(app: Any) -> bytes:
 
 
 def test_a_submitted_response_is_ciphertext_that_only_the_suppliers_key_opens(
-        app, db, call) -> None:
+        app, db, call, tmp_path) -> None:
     response = submitted(db, call)
     db.expire_all()
     assert response.status is ResponseStatus.submitted
@@ -126,7 +134,13 @@ def test_a_submitted_response_is_ciphertext_that_only_the_suppliers_key_opens(
             assert not any(form in database_bytes(app) for form in forms), secret
     manifest, files = responses.unbundle(open_envelope(stored, org_key(db, "gys_mfr")))
     assert manifest["answers"]["unit_price"] == "5873.45"
-    assert files["response.pdf"].startswith(b"%PDF") and b"/ByteRange" in files["response.pdf"]
+    with app.app_context():
+        root = authority.authority().root_certificate.public_bytes(Encoding.PEM)
+    blocks = pdfsig_blocks(run_pdfsig(nss_database(tmp_path, root), files["response.pdf"],
+                                      tmp_path))
+    assert set(blocks) == {"supplier"}  # the response PDF inside, sealed by the supplier
+    assert "Signature is Valid" in blocks["supplier"]
+    assert "Certificate is Trusted" in blocks["supplier"]
     assert set(files) == {"response.pdf", "attachments/cover.pdf",
                           "attachments/qualification.pdf"}
     with pytest.raises(EnvelopeError):
