@@ -135,8 +135,7 @@ def close_if_due(session: Session, opening: LotOpening, now: datetime | None = N
         return False
     claimed = durable.updated(session, update(LotOpening).where(
         LotOpening.id == opening.id, LotOpening.closed_at.is_(None)).values(closed_at=moment))
-    if not claimed:
-        session.rollback()
+    if not claimed:  # closed by another request or the scheduler meanwhile
         session.refresh(opening)
         return False
     excluded = [r for r in submitted(session, opening) if r.decrypted_at is None]
@@ -217,7 +216,8 @@ def progress(session: Session, opening: LotOpening) -> Progress:
 
 def opened_responses(session: Session, project: Project, lot_number: str) -> list[OpenedResponse]:
     """The lot's submitted responses once the window closed ([] before): decrypted ones with
-    their quotes, excluded ones with ``decrypted=False`` and empty answers."""
+    their quotes, excluded ones with ``decrypted=False``, empty answers and a zero price.
+    A window that has ended but was not closed yet is closed first (that commits)."""
     call = responses.call_of(session, project)
     opening = opening_of(session, call, lot_number) if call else None
     if opening is None:
