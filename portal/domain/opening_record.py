@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from portal.domain import audit, lifecycle, participation, projects, responses
@@ -29,6 +29,7 @@ from portal.domain.opening import (
 )
 from portal.domain.responses import Call
 from portal.models import (
+    BEIJING,
     ConfirmationDecision,
     Document,
     LotOpening,
@@ -36,6 +37,7 @@ from portal.models import (
     OrgKind,
     Position,
     Project,
+    ProjectStatus,
     ResponseStatus,
     User,
     beijing,
@@ -208,3 +210,30 @@ def supplier_todo(session: Session, user: User) -> Iterator[TodoItem]:
                   and user.org_id not in confirmations(session, found)):
                 yield TodoItem(_("待确认开标记录表"), title, link,
                                found.closed_at or found.opened_at)
+
+
+@register_todo
+def opener_todo(session: Session, user: User) -> Iterator[TodoItem]:
+    """待开标 / 待生成开标记录表 / 待答复异议, for the clerk of whoever runs the opening."""
+    if Position.clerk not in user.positions or user.role not in (OrgKind.agency,
+                                                                  OrgKind.collector):
+        return
+    now = beijing_now()
+    for project in session.scalars(select(Project).where(
+            Project.status == ProjectStatus.active, or_(
+            Project.agency_org_id == user.org_id, and_(
+                Project.collector_org_id == user.org_id, Project.agency_org_id.is_(None))))):
+        call = responses.call_of(session, project)
+        if call is None or call.is_open(now):
+            continue
+        for lot in call.lots:
+            found = opening_of(session, call, lot.get("number", ""))
+            link = url_for("opening.hall", project_id=project.id, lot=lot.get("number", ""))
+            title = _("%(name)s 第%(lot)s包", name=project.name, lot=lot.get("number", ""))
+            if found is None:
+                yield TodoItem(_("待开标"), title, link, call.deadline - BEIJING)
+            elif found.record_id is None and found.window_ends_at <= utcnow():
+                yield TodoItem(_("待生成开标记录表"), title, link, found.window_ends_at)
+            elif any(c.objection and not c.answer
+                     for c in confirmations(session, found).values()):
+                yield TodoItem(_("待答复异议"), title, link, found.closed_at or found.opened_at)

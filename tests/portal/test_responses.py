@@ -442,12 +442,17 @@ def test_suppliers_see_what_waits_for_them_on_their_todo(app, db, call) -> None:
     assert "待提交响应文件" in steps()
     submitted(db, call)
     assert "待提交响应文件" not in steps()
+    agency = user(db, "dl_clerk")
     with time_machine.travel(deadline(db, call) + timedelta(minutes=1), tick=False):
+        with app.test_request_context():
+            assert "待开标" in todo_for(db, agency)
         found = open_lot(db, call)
         assert "待解密" in steps()
         opening.decrypt(db, clerk, found, DEMO_PIN)
         assert "待解密" not in steps()
     with time_machine.travel(deadline(db, call) + timedelta(minutes=32), tick=False):
+        with app.test_request_context():
+            assert "待生成开标记录表" in todo_for(db, agency)
         opening_record.generate_record(db, user(db, "dl_clerk"), call, found)
         assert "待确认开标记录表" in steps()
         opening_record.confirm(db, clerk, found, None)
