@@ -38,6 +38,7 @@ from portal.models import (
     Position,
     Project,
     ProjectStatus,
+    Response,
     ResponseStatus,
     User,
     beijing,
@@ -231,9 +232,18 @@ def opener_todo(session: Session, user: User) -> Iterator[TodoItem]:
             link = url_for("opening.hall", project_id=project.id, lot=lot.get("number", ""))
             title = _("%(name)s 第%(lot)s包", name=project.name, lot=lot.get("number", ""))
             if found is None:
-                yield TodoItem(_("待开标"), title, link, call.deadline - BEIJING)
+                if _has_responses(session, call, lot.get("number", "")):
+                    yield TodoItem(_("待开标"), title, link, call.deadline - BEIJING)
             elif found.record_id is None and found.window_ends_at <= utcnow():
                 yield TodoItem(_("待生成开标记录表"), title, link, found.window_ends_at)
             elif any(c.objection and not c.answer
                      for c in confirmations(session, found).values()):
                 yield TodoItem(_("待答复异议"), title, link, found.closed_at or found.opened_at)
+
+
+def _has_responses(session: Session, call: Call, lot_number: str) -> bool:
+    """A lot someone responded to (calls seeded or run before responses existed are not
+    waiting for an opening)."""
+    return session.scalar(select(Response.id).where(
+        Response.solicitation_id == call.solicitation.id, Response.lot_number == lot_number,
+        Response.status == ResponseStatus.submitted).limit(1)) is not None
