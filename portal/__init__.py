@@ -63,6 +63,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     import portal.domain.document_todo  # noqa: F401  (registers the lifecycle's to-do source)
     import portal.domain.evaluation_results  # noqa: F401  (prefills the report and shortlist)
     import portal.domain.notices  # noqa: F401  (registers unread notices as to-do items)
+    import portal.domain.opening_record  # noqa: F401  (record rule, suppliers' to-do items)
     import portal.domain.participation  # noqa: F401  (notifies participants on publication)
     import portal.domain.project_changes  # noqa: F401  (change, termination, re-organisation)
     import portal.domain.projects  # noqa: F401  (registers project rules on the lifecycle)
@@ -75,16 +76,18 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         health,
         main,
         notices,
+        opening,
         oversight,
         participation,
         projects,
+        responses,
         sealing,
         verify,
     )
 
     for blueprint in (auth.bp, main.bp, health.bp, oversight.bp, documents.bp, sealing.bp,
                       credentials.bp, verify.bp, projects.bp, board.bp, participation.bp,
-                      notices.bp, evaluation.bp):
+                      notices.bp, evaluation.bp, responses.bp, opening.bp):
         app.register_blueprint(blueprint)
 
     sessions.init_app(app)  # the origin check comes before the access rules

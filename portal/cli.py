@@ -291,3 +291,33 @@ def holidays_import(file: Path) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@main.group(name="receipt")
+def receipt_group() -> None:
+    """响应文件回执."""
+
+
+@receipt_group.command(name="check")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def receipt_check(file: Path) -> None:
+    """Check a response receipt (JSON): the TSA's signature, and its SHA-256 against the
+    ciphertext stored now. Exit 1 when it does not hold."""
+    import json
+
+    from portal import db
+    from portal.domain import receipts
+    from portal.domain.errors import DomainError
+
+    with _app_context():
+        try:
+            receipt = json.loads(file.read_bytes())
+            if not isinstance(receipt, dict):
+                raise ValueError("not an object")
+            result = receipts.check_receipt(db.session(), receipt)
+        except (DomainError, ValueError) as refused:
+            click.echo(f"核验不通过：{getattr(refused, 'message', refused)}", err=True)
+            sys.exit(1)
+    click.echo(f"核验通过：密文 SHA-256 {result.check.sha256}，"
+               f"时间戳 {result.check.timestamped_at.isoformat()}"
+               + ("" if result.current else "（此次提交已撤回或被取代）"))

@@ -18,6 +18,9 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
+            # deleted rows are overwritten, not left in free pages: a response's plaintext
+            # draft must be gone from the file once it is submitted (portal.domain.responses)
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         return engine

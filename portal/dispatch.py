@@ -171,10 +171,14 @@ def sweep(now: datetime | None = None, lock_seconds: int | None = None) -> dict[
                               now_naive.replace(tzinfo=UTC))
         released = release_abandoned(session, alive, now_naive)
         queued = enqueue_due(session, now_naive, alive)
+        # 开标: decryption windows that ended while nobody looked (each closes exactly once)
+        from portal.domain import opening  # the domain imports this module
+
+        closed = opening.close_due(session, now_naive)
     finally:
         session.rollback()
     connection.set(LAST_RUN_KEY, now_naive.replace(tzinfo=UTC).isoformat())
-    return {"released": released, "queued": queued}
+    return {"released": released, "queued": queued, "openings_closed": closed}
 
 
 def last_run() -> datetime | None:

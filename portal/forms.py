@@ -225,3 +225,50 @@ class CalendarYearForm(FlaskForm):
         _l("放假日期"), description=_l("每个日期之间用空格、逗号或换行分隔；连续的日期可写作 "
                                    "2027-02-06~2027-02-12"))
     workdays = TextAreaField(_l("调休上班日期（周六、周日）"))
+
+
+class ResponseForm(FlaskForm):
+    """响应文件: one lot's product, delivery and unit price (typed until the catalogue lands)."""
+
+    brand = StringField(_l("品牌"), filters=[_strip], validators=[
+        DataRequired(_l("请填写品牌")), Length(max=100, message=_l("品牌不超过 100 个字"))])
+    model = StringField(_l("型号"), filters=[_strip], validators=[
+        DataRequired(_l("请填写型号")), Length(max=100, message=_l("型号不超过 100 个字"))])
+    parameters = TextAreaField(_l("主要技术参数"), filters=[_strip], validators=[
+        DataRequired(_l("请填写主要技术参数")),
+        Length(max=2000, message=_l("技术参数不超过 2000 个字"))])
+    delivery_period = StringField(_l("交货期"), filters=[_strip], validators=[
+        DataRequired(_l("请填写交货期")), Length(max=100, message=_l("交货期不超过 100 个字"))],
+        description=_l("如：合同签订后7日内"))
+    delivery_place = StringField(_l("交货地点"), filters=[_strip], validators=[
+        DataRequired(_l("请填写交货地点")), Length(max=200, message=_l("交货地点不超过 200 个字"))])
+    unit_price = StringField(_l("响应单价（元）"), filters=[_strip], validators=[
+        DataRequired(_l("请填写单价")),
+        Regexp(r"^\d{1,12}(\.\d{1,2})?$", message=_l("单价应为数字，最多两位小数"))])
+
+
+class ResponseAttachmentForm(FlaskForm):
+    slot = SelectField(_l("附件类别"), choices=[
+        SelectChoice("cover", _l("封面")), SelectChoice("qualification", _l("资格证明材料")),
+        SelectChoice("business", _l("商务响应"))])
+    file = FileField(_l("PDF 文件"))
+
+
+class OpenLotForm(FlaskForm):
+    minutes = IntegerField(_l("解密时限（分钟）"), default=30,
+                           validators=[InputRequired(_l("请填写解密时限（分钟）"))],
+                           description=_l("不少于 30 分钟"))
+
+
+class ObjectionForm(FlaskForm):
+    objection = TextAreaField(_l("异议内容"), filters=[_strip], validators=[
+        DataRequired(_l("请填写异议内容")), Length(max=1000, message=_l("异议内容不超过 1000 字"))])
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(_l("答复"), filters=[_strip], validators=[
+        DataRequired(_l("请填写答复")), Length(max=1000, message=_l("答复不超过 1000 字"))])
+
+
+class ReceiptCheckForm(FlaskForm):
+    file = FileField(_l("回执文件（.json）"))

@@ -210,3 +210,11 @@ def import_p12(
         unlocked.certificate, chain=unlocked.chain, trust_roots=trust_roots, crls=crls, at=at
     )
     return unlocked
+
+
+def open_envelope(envelope: bytes, key: UnlockedKey) -> bytes:
+    """Decrypt a sealed envelope (:mod:`seals.envelope`) with an unlocked key; the key stays in
+    its custody object, as for signing."""
+    from seals.envelope import open_envelope as _open
+
+    return _open(envelope, key._key)  # noqa: SLF001 - the one other use of the key, here

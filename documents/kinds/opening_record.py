@@ -89,6 +89,9 @@ KIND = Kind(
     drafted_by=("agency",),
     reviewed_by=(),
     sealed_by=("supplier", "agency"),
+    # Generated at the opening it names no supplier party: each supplier's 确认 / 异议 is
+    # recorded and audited in the opening hall (portal.domain.opening), the agency seals.
+    sealed_if_party=("supplier",),
     board_category=None,
     sample=sample,
     checks=(),

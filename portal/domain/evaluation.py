@@ -33,9 +33,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal.domain import audit, participation, shortlisting
+from portal.domain import audit, opening, participation, shortlisting
 from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
-from portal.models import Position, Project, User, utcnow
+from portal.models import Project, User, utcnow
 from portal.models.evaluation import (
     CreditResult,
     Evaluation,
@@ -101,9 +101,7 @@ class UserView:
 
 def view_for(evaluation: Evaluation, user: User) -> UserView:
     member = next((m for m in evaluation.members if m.user_id == user.id), None)
-    organiser = (user.org_id == organiser_org_id(evaluation.project)
-                 and Position.clerk in user.positions)
-    return UserView(organiser, member)
+    return UserView(opening.may_open(user, evaluation.project), member)
 
 
 def may_see(evaluation: Evaluation, user: User) -> bool:
@@ -132,12 +130,12 @@ def judged(evaluation: Evaluation) -> tuple[int, int]:
 
 
 def organiser_org_id(project: Project) -> int:
-    """Who runs the opening and the evaluation: the agency, else the collector itself."""
-    return project.agency_org_id or project.collector_org_id
+    """Who runs the evaluation: whoever ran the opening (the agency, else the collector)."""
+    return opening.opener_org(project).id
 
 
 def _require_organiser(actor: User, project: Project) -> None:
-    if actor.org_id != organiser_org_id(project) or Position.clerk not in actor.positions:
+    if not opening.may_open(actor, project):
         raise Forbidden(_("只有本项目组织单位的经办岗可以办理评审。"))
 
 
@@ -222,7 +220,8 @@ def _entry(response: Opened) -> EvaluationEntry:
     entry = EvaluationEntry(
         supplier_org_id=response.supplier_org_id, supplier_name=response.supplier_name,
         supplier_uscc=response.supplier_uscc, product=product[:500],
-        delivery=response.delivery[:500], unit_price=response.unit_price,
+        delivery=response.delivery[:500],
+        unit_price=response.unit_price if response.decrypted else None,
         submitted_at=response.submitted_at, decrypted=response.decrypted,
         price_deduction=Decimal(0))
     if not response.decrypted:

@@ -34,6 +34,14 @@ from portal.models.org import (
 )
 from portal.models.participation import Participation
 from portal.models.project import Project, ProjectStatus
+from portal.models.response import (
+    ConfirmationDecision,
+    LotOpening,
+    OpeningConfirmation,
+    Response,
+    ResponseAttachment,
+    ResponseStatus,
+)
 from portal.models.seal import Seal, SealStatus
 from portal.models.user import Position, User, UserPosition
 
@@ -45,6 +53,12 @@ __all__ = [
     "ExpertScore",
     "PanelMember",
     "Verdict",
+    "ConfirmationDecision",
+    "LotOpening",
+    "OpeningConfirmation",
+    "Response",
+    "ResponseAttachment",
+    "ResponseStatus",
     "CalendarYear",
     "Announcement",
     "AnnouncementProcess",

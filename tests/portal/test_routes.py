@@ -30,6 +30,15 @@ def suppliers(status: int) -> dict[str, int]:
     return {u: status if u in SUPPLIERS else 403 for u in SIGNED}
 
 
+OPENERS = {"zj_clerk", "zj_reviewer", "zg_clerk", "zg_reviewer", "dl_clerk", "dl_reviewer",
+           "hn_clerk", "hnjy_clerk", "hnjy_reviewer", "fj_clerk", "fj_reviewer"}
+
+
+def openers(status: int) -> dict[str, int]:
+    """Status for collectors' and agencies' users (who may run an opening); 403 elsewhere."""
+    return {u: status if u in OPENERS else 403 for u in SIGNED}
+
+
 def owners(status: int | dict[str, int], others: int = 404) -> dict[str, int]:
     """Status for the owning organisation's users (one for both, or per user); 404 elsewhere."""
     return {u: (status[u] if isinstance(status, dict) else status) if u in OWNERS else others
@@ -114,6 +123,26 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("GET", "/evaluations/999999/progress"): ("login", 404),
     ("POST", "/evaluations/999999/entries/1/credit"): ("login", 404),
     ("POST", "/evaluations/999999/confirm"): ("login", 404),
+    ("GET", "/responses/999999"): ("login", suppliers(404)),
+    ("GET", "/responses/999999/01"): ("login", suppliers(404)),
+    ("POST", "/responses/999999/01"): ("login", suppliers(404)),
+    ("POST", "/responses/999999/01/attachments"): ("login", suppliers(404)),
+    ("GET", "/responses/999999/01/check"): ("login", suppliers(404)),
+    ("POST", "/responses/999999/01/self-test"): ("login", suppliers(404)),
+    ("POST", "/responses/999999/01/submit"): ("login", suppliers(404)),
+    ("POST", "/responses/999999/01/withdraw"): ("login", suppliers(404)),
+    ("GET", "/responses/999999/01/receipt.json"): ("login", suppliers(404)),
+    ("GET", "/responses/receipts/check"): ("login", 200),
+    ("POST", "/responses/receipts/check"): ("login", 400),  # no file
+    ("GET", "/opening/999999"): ("login", 404),
+    ("GET", "/opening/999999/01"): ("login", 404),
+    ("GET", "/opening/999999/01/progress"): ("login", 404),
+    ("POST", "/opening/999999/01/open"): ("login", openers(404)),
+    ("POST", "/opening/999999/01/decrypt"): ("login", suppliers(404)),
+    ("POST", "/opening/999999/01/confirm"): ("login", suppliers(404)),
+    ("POST", "/opening/999999/01/objection"): ("login", suppliers(404)),
+    ("POST", "/opening/999999/01/answer/999999"): ("login", openers(404)),
+    ("POST", "/opening/999999/01/record"): ("login", openers(404)),
     ("POST", "/notices/999999/read"): ("login", 404),
 }
 
@@ -180,6 +209,25 @@ ENDPOINT_PATHS = {
     "evaluation.record": ["/evaluations/999999/entries/1/credit"],
     "evaluation.advance": ["/evaluations/999999/confirm"],
     "notices.read": ["/notices/999999/read"],
+    "responses.index": ["/responses/999999"],
+    "responses.lot": ["/responses/999999/01"],
+    "responses.save": ["/responses/999999/01"],
+    "responses.attach": ["/responses/999999/01/attachments"],
+    "responses.check": ["/responses/999999/01/check"],
+    "responses.self_test": ["/responses/999999/01/self-test"],
+    "responses.submit": ["/responses/999999/01/submit"],
+    "responses.withdraw": ["/responses/999999/01/withdraw"],
+    "responses.receipt": ["/responses/999999/01/receipt.json"],
+    "responses.check_receipt": ["/responses/receipts/check"],
+    "opening.index": ["/opening/999999"],
+    "opening.hall": ["/opening/999999/01"],
+    "opening.progress": ["/opening/999999/01/progress"],
+    "opening.open_lot": ["/opening/999999/01/open"],
+    "opening.decrypt": ["/opening/999999/01/decrypt"],
+    "opening.confirm": ["/opening/999999/01/confirm"],
+    "opening.objection": ["/opening/999999/01/objection"],
+    "opening.answer": ["/opening/999999/01/answer/999999"],
+    "opening.record": ["/opening/999999/01/record"],
 }
 
 
