@@ -14,6 +14,7 @@ from portal.models.document import (
     ReviewDecision,
     Revision,
 )
+from portal.models.expert import DrawSeat, DrawStatus, Expert, ExpertDraw
 from portal.models.notice import Notice
 from portal.models.org import (
     CollectorType,
@@ -54,6 +55,10 @@ __all__ = [
     "OrgKind",
     "Organisation",
     "Position",
+    "DrawSeat",
+    "DrawStatus",
+    "Expert",
+    "ExpertDraw",
     "Notice",
     "Participation",
     "Project",
