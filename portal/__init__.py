@@ -61,6 +61,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
     import portal.domain.deadlines  # noqa: F401  (registers time limits on the lifecycle)
     import portal.domain.document_todo  # noqa: F401  (registers the lifecycle's to-do source)
+    import portal.domain.expert_draws  # noqa: F401  (experts' invitations, draws to review)
     import portal.domain.notices  # noqa: F401  (registers unread notices as to-do items)
     import portal.domain.participation  # noqa: F401  (notifies participants on publication)
     import portal.domain.project_changes  # noqa: F401  (change, termination, re-organisation)
@@ -70,6 +71,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         board,
         credentials,
         documents,
+        experts,
         health,
         main,
         notices,
@@ -82,7 +84,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
     for blueprint in (auth.bp, main.bp, health.bp, oversight.bp, documents.bp, sealing.bp,
                       credentials.bp, verify.bp, projects.bp, board.bp, participation.bp,
-                      notices.bp):
+                      notices.bp, experts.bp):
         app.register_blueprint(blueprint)
 
     sessions.init_app(app)  # the origin check comes before the access rules
