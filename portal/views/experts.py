@@ -73,7 +73,7 @@ def _save_expert(expert: Expert | None) -> Any:
     if form.validate_on_submit():
         details = experts.ExpertDetails(
             form.name.data, form.id_number.data, tuple(form.categories.data or ()),
-            db.session().get(Region, form.region.data), form.employer.data,
+            db.session().get_one(Region, form.region.data), form.employer.data,
             form.employer_uscc.data or "", form.phone.data)
         try:
             if expert is None:
@@ -167,7 +167,7 @@ def request_draw(project_id: int) -> Any:
     if not form.validate_on_submit():
         return _draws_page(project, form, 400)
     req = expert_draws.DrawRequest(
-        form.category.data, db.session().get(Region, form.region.data), form.count.data,
+        form.category.data, db.session().get_one(Region, form.region.data), form.count.data,
         form.reserve_count.data, tuple((form.extra_avoided.data or "").splitlines()))
     try:
         draw = expert_draws.request(db.session(), current_user, project, req)
