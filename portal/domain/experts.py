@@ -69,26 +69,34 @@ class ExpertDetails:
     phone: str
 
 
+class ExpertInvalid(InvalidInput):
+    """The entry's fields that are wrong, each with its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("；".join(m for messages in errors.values() for m in messages))
+        self.errors = errors
+
+
 def _checked(session: Session, details: ExpertDetails, expert: Expert | None) -> ExpertDetails:
-    errors = []
+    errors: dict[str, list[str]] = {}
+    id_number = details.id_number.strip().upper()
     try:
-        id_number = validate_id_number(details.id_number)
+        validate_id_number(id_number)
     except InvalidCode as exc:
-        raise InvalidInput(str(exc)) from None
+        errors["id_number"] = [str(exc)]
     uscc = details.employer_uscc.strip().upper()
     if uscc:
         try:
             validate_uscc(uscc)
         except InvalidCode as exc:
-            raise InvalidInput(_("工作单位统一社会信用代码：%(e)s", e=str(exc))) from None
-    unknown = [c for c in details.categories if c not in CATEGORIES]
-    if not details.categories or unknown:
-        errors.append(_("请至少选择一个可评审品目。"))
+            errors["employer_uscc"] = [str(exc)]
+    if not details.categories or any(c not in CATEGORIES for c in details.categories):
+        errors["categories"] = [_("请至少选择一个可评审品目。")]
     other = session.scalar(select(Expert).where(Expert.id_number == id_number))
     if other is not None and other is not expert:
-        errors.append(_("该身份证号码已在专家库中（%(name)s）。", name=other.name))
+        errors["id_number"] = [_("该身份证号码已在专家库中（%(name)s）。", name=other.name)]
     if errors:
-        raise InvalidInput("；".join(errors))
+        raise ExpertInvalid(errors)
     return ExpertDetails(details.name.strip(), id_number, tuple(details.categories),
                          details.region, details.employer.strip(), uscc, details.phone.strip())
 
@@ -116,7 +124,19 @@ def add(session: Session, actor: User | None, hasher: PasswordHasher, details: E
         _require_maintainer(actor)
         org = actor.org
     assert org is not None
-    details = _checked(session, details, None)
+    account: dict[str, list[str]] = {}
+    if not username.strip():
+        account["username"] = [_("请填写登录用户名。")]
+    elif session.scalar(select(User.id).where(User.username == username.strip())) is not None:
+        account["username"] = [_("用户名已存在")]
+    if len(password) < 8:
+        account["password"] = [_("密码至少8位")]
+    try:
+        details = _checked(session, details, None)
+    except ExpertInvalid as refused:
+        raise ExpertInvalid({**refused.errors, **account}) from None
+    if account:
+        raise ExpertInvalid(account)
     user = accounts.create_user(session, actor=actor, hasher=hasher, username=username.strip(),
                                 display_name=details.name, password=password, org=org,
                                 positions=frozenset({Position.expert}),

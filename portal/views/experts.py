@@ -81,7 +81,10 @@ def _save_expert(expert: Expert | None) -> Any:
                                      form.username.data or "", form.password.data or "")
             else:
                 experts.edit(db.session(), current_user, expert, details)
-        except InvalidInput as refused:
+        except experts.ExpertInvalid as refused:
+            for name, messages in refused.errors.items():
+                getattr(form, name).errors = [*getattr(form, name).errors, *messages]
+        except InvalidInput as refused:  # the account: a username taken, a short password
             db.session().rollback()
             refusal = refused.message
         else:
