@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.domain import audit, experts
@@ -210,6 +210,13 @@ def approve_and_draw(session: Session, actor: User, draw: ExpertDraw, opinion: s
     req = DrawRequest(draw.category, draw.region, draw.count, draw.reserve_count,
                       tuple(draw.extra_avoided))
     avoided = _check_request(session, draw.project, req)
+    # claim the request first: of two reviewers approving at once, only one draws
+    claimed = session.execute(update(ExpertDraw).where(
+        ExpertDraw.id == draw.id, ExpertDraw.status == DrawStatus.submitted)
+        .values(status=DrawStatus.drawn).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise TransitionNotAllowed(_("该抽取申请已处理。"))
     candidates = [e.id for e in eligible(session, draw.category, draw.region, avoided)]
     draw.seed = seed or secrets.token_hex(16)
     draw.candidates, draw.avoided = candidates, [a.record() for a in avoided]

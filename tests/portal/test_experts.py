@@ -359,3 +359,63 @@ def test_the_demo_pool_spans_categories_and_regions(demo, db) -> None:
     assert len(pool) == len(EXPERTS) >= 8
     assert len({e.region.code for e in pool}) >= 4
     assert len({c for e in pool for c in e.categories}) >= 8
+
+
+def test_the_agency_polls_the_panel_state_as_a_fragment(demo, db, signed_in) -> None:
+    project = entrusted_project(db)
+    draw = drawn(db, project, count=3, reserves=0)
+    seat = draw.seats[0]
+    panels.check_in(db, seat.expert.user, seat, "id_number", seat.expert.id_number)
+    client = signed_in("dl_clerk")
+    fragment = client.get(f"/expert-draws/{draw.id}/panel", headers={"HX-Request": "true"})
+    html = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in html
+    assert 'hx-trigger="every 5s"' in html and "已签到 1 / 3 人" in html
+    assert "<html" in client.get(f"/expert-draws/{draw.id}/panel").get_data(as_text=True)
+
+
+def test_a_declined_seat_waits_on_the_clerks_todo_until_replaced(demo, db, signed_in) -> None:
+    project = entrusted_project(db)
+    draw = drawn(db, project, count=3, reserves=1)
+    seat = draw.seats[0]
+    expert_draws.decline(db, seat.expert.user, seat, "unavailable", "住院")
+    todo = signed_in("dl_clerk").get("/todo").get_data(as_text=True)
+    assert "专家待递补" in todo and seat.expert.name in todo
+    client = signed_in("dl_clerk")
+    token = csrf_token(client.get(f"/expert-draws/{draw.id}").get_data(as_text=True))
+    assert client.post(f"/draw-seats/{seat.id}/replace",
+                       data={"csrf_token": token}).status_code == 302
+    assert "专家待递补" not in client.get("/todo").get_data(as_text=True)
+    called = draw.seats[3].expert.user.username
+    assert "评审邀请" in signed_in_as(demo, called).get("/todo").get_data(as_text=True)
+
+
+def test_a_request_is_drawn_once_even_if_approved_twice(demo, db) -> None:
+    from sqlalchemy.orm import Session
+
+    draw = requested(db, entrusted_project(db))
+    with Session(bind=db.get_bind()) as other:  # a second reviewer's page, loaded before
+        stale = other.get(type(draw), draw.id)
+        assert stale.status is DrawStatus.submitted
+        expert_draws.approve_and_draw(db, user(db, "dl_reviewer"), draw, "")
+        with pytest.raises(TransitionNotAllowed):
+            expert_draws.approve_and_draw(other, user(other, "dl_reviewer"), stale, "")
+    db.expire_all()
+    assert len(draw.seats) == 5
+
+
+def test_the_regulator_edits_an_expert_and_the_audit_keeps_before_and_after(
+        demo, db, signed_in) -> None:
+    li = db.scalar(select(Expert).where(Expert.name == "李秀英"))
+    client = signed_in("cz_reviewer")
+    page = client.get(f"/experts/{li.id}/edit").get_data(as_text=True)
+    assert "包头市建筑设计研究院" in page
+    data = {"csrf_token": csrf_token(page), "name": "李秀英", "id_number": li.id_number,
+            "categories": [FURNITURE, "C2105"], "region": str(li.region_id),
+            "employer": "包头市规划设计院", "employer_uscc": "", "phone": li.phone}
+    assert client.post(f"/experts/{li.id}/edit", data=data).status_code == 302
+    db.expire_all()
+    assert li.categories == [FURNITURE, "C2105"] and li.employer == "包头市规划设计院"
+    event = db.scalar(select(AuditEvent).where(AuditEvent.action == "expert.edited"))
+    assert "包头市建筑设计研究院" in str(event.before)
+    assert "包头市规划设计院" in str(event.after)
