@@ -182,7 +182,9 @@ def request_draw(project_id: int) -> Any:
 
 def _draw_page(draw: ExpertDraw, form: DrawReviewForm | None = None, status: int = 200,
                block: str = "content") -> Any:
-    return render("experts/draw.html", status, block=block, draw=draw,
+    avoided = expert_draws.recorded_avoided(draw) if draw.avoided is not None else \
+        expert_draws.avoided_for(db.session(), draw.project, draw.extra_avoided)
+    return render("experts/draw.html", status, block=block, draw=draw, avoided=avoided,
                   form=form or DrawReviewForm(), button=EmptyForm(),
                   replacement_of=expert_draws.replacement_of,
                   category_label=experts.category_label, decline_kinds=expert_draws.DECLINE_KINDS)
