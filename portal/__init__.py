@@ -62,6 +62,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     import portal.domain.deadlines  # noqa: F401  (registers time limits on the lifecycle)
     import portal.domain.document_todo  # noqa: F401  (registers the lifecycle's to-do source)
     import portal.domain.evaluation_results  # noqa: F401  (prefills the report and shortlist)
+    import portal.domain.expert_draws  # noqa: F401  (experts' invitations, draws to review)
     import portal.domain.notices  # noqa: F401  (registers unread notices as to-do items)
     import portal.domain.opening_record  # noqa: F401  (record rule, suppliers' to-do items)
     import portal.domain.participation  # noqa: F401  (notifies participants on publication)
@@ -73,6 +74,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         credentials,
         documents,
         evaluation,
+        experts,
         health,
         main,
         notices,
@@ -87,7 +89,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
     for blueprint in (auth.bp, main.bp, health.bp, oversight.bp, documents.bp, sealing.bp,
                       credentials.bp, verify.bp, projects.bp, board.bp, participation.bp,
-                      notices.bp, evaluation.bp, responses.bp, opening.bp):
+                      notices.bp, evaluation.bp, responses.bp, opening.bp, experts.bp):
         app.register_blueprint(blueprint)
 
     sessions.init_app(app)  # the origin check comes before the access rules

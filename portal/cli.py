@@ -205,6 +205,10 @@ def demo() -> None:
         click.echo(f"已签发并绑定 {len(issued)} 张演示证书（证书密码均为 {DEMO_PIN}）")
     if published:
         click.echo(f"公告栏：已发布 {published} 条演示公告（经审核、盖章）")
+    from portal.demo_experts import EXPERTS
+
+    click.echo(f"专家库：{len(EXPERTS)} 位评审专家，账号 "
+               + "、".join(username for username, *_ in EXPERTS) + "（密码同上）")
 
 
 @main.group(name="db")

@@ -163,13 +163,17 @@ def seed(db: Session, hasher: PasswordHasher) -> list[tuple[str, str, str]]:
                 password=DEMO_PASSWORD, org=by_key[org_key], positions=frozenset(positions),
             )
         listing.append((username, by_key[org_key].name, "、".join(sorted(positions))))
+    from portal.demo_experts import seed_experts
+
+    seed_experts(db, hasher)
     db.commit()
     return listing
 
 
 def seed_credentials(db: Session) -> list[tuple[str, str]]:
-    """Issue a certificate from the built-in CA for every demo organisation (and the expert's
-    personal one) and bind it through the same self-binding as a user would; idempotent."""
+    """Issue a certificate from the built-in CA for every demo organisation (and the personal
+    one of the expert among the demo accounts, for the ID number the pool holds) and bind it
+    through the same self-binding as a user would; idempotent."""
     from portal.authority import authority
     from portal.domain import credentials
     from portal.models import HolderType, Position
@@ -177,13 +181,15 @@ def seed_credentials(db: Session) -> list[tuple[str, str]]:
 
     ca = authority()
     issued = []
+    listed = {username for username, *_ in ACCOUNTS}
     for user in db.scalars(select(User).order_by(User.id)):
         if Position.clerk in user.positions and credentials.org_key(db, user.org_id) is None:
             p12 = ca.issue_organisation(user.org.name, user.org.uscc, DEMO_PIN).p12
             credentials.bind(db, user, HolderType.org, p12, DEMO_PIN)
             issued.append((user.org.name, "单位证书"))
-        if Position.expert in user.positions and not credentials.active_credentials(db, user):
-            id_number = EXPERT_ID_FIRST17 + id_check_digit(EXPERT_ID_FIRST17)
+        if Position.expert in user.positions and user.username in listed and \
+                not credentials.active_credentials(db, user):
+            id_number = user.id_number or EXPERT_ID_FIRST17 + id_check_digit(EXPERT_ID_FIRST17)
             p12 = ca.issue_person(user.display_name, id_number, DEMO_PIN).p12
             credentials.bind(db, user, HolderType.person, p12, DEMO_PIN, id_number)
             issued.append((user.display_name, "个人证书"))

@@ -18,11 +18,20 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Regexp
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Regexp,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
 
 import documents
 from portal.domain import projects
@@ -272,3 +281,73 @@ class AnswerForm(FlaskForm):
 
 class ReceiptCheckForm(FlaskForm):
     file = FileField(_l("回执文件（.json）"))
+class CheckboxesField(SelectMultipleField):
+    """Several choices shown as checkboxes (专家品目)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ExpertForm(FlaskForm):
+    """专家库 entry; the account fields only when adding."""
+
+    name = StringField(_l("姓名"), filters=[_strip], validators=[
+        DataRequired(_l("请填写姓名")), Length(max=64, message=_l("姓名不超过 64 个字"))])
+    id_number = StringField(_l("身份证号码"), filters=[_strip], validators=[
+        DataRequired(_l("请填写身份证号码")), Length(max=18, message=_l("身份证号码应为 18 位"))])
+    categories = CheckboxesField(_l("可评审品目"), validators=[
+        DataRequired(_l("请至少选择一个可评审品目"))])
+    region = SelectField(_l("所在地区"), coerce=int)
+    employer = StringField(_l("工作单位"), filters=[_strip], validators=[
+        DataRequired(_l("请填写工作单位")), Length(max=128, message=_l("工作单位过长"))])
+    employer_uscc = StringField(_l("工作单位统一社会信用代码（如有）"), filters=[_strip],
+                                validators=[Length(max=18, message=_l("统一社会信用代码为 18 位"))])
+    phone = TelField(_l("联系电话"), filters=[_strip], validators=[
+        DataRequired(_l("请填写联系电话")),
+        Regexp(documents.fields.PHONE,
+               message=_l("请输入有效的手机号码或固定电话（如 0471-3318866）"))])
+    username = StringField(_l("登录用户名"), filters=[_strip], validators=[
+        Length(max=64, message=_l("用户名不超过 64 个字符"))])
+    password = PasswordField(_l("初始密码（至少 8 位，请专家登录后修改）"),
+                             validators=[Length(max=256)], render_kw={"autocomplete": "off"})
+
+
+class DrawRequestForm(FlaskForm):
+    """抽取申请."""
+
+    category = SelectField(_l("专家品目"), validators=[InputRequired(_l("请选择专家品目"))])
+    region = SelectField(_l("专家所在地区"), coerce=int)
+    count = IntegerField(_l("抽取人数"), default=3, validators=[
+        InputRequired(_l("请填写抽取人数")),
+        NumberRange(1, 50, message=_l("抽取人数应为 1 至 50"))])
+    reserve_count = IntegerField(_l("备选人数"), default=2, validators=[
+        InputRequired(_l("请填写备选人数")),
+        NumberRange(0, 50, message=_l("备选人数应为 0 至 50"))])
+    extra_avoided = TextAreaField(
+        _l("其他回避单位（每行一个单位名称或统一社会信用代码）"),
+        description=_l("参与本项目的供应商、征集人和代理机构已自动回避。"),
+        validators=[Length(max=2000)])
+
+
+class DrawReviewForm(FlaskForm):
+    opinion = TextAreaField(_l("审核意见（退回时必填）"), validators=[Length(max=500)])
+
+
+class DeclineForm(FlaskForm):
+    kind = SelectField(_l("类型"), choices=[SelectChoice("avoidance", _l("回避")),
+                                          SelectChoice("unavailable", _l("无法参加"))])
+    reason = TextAreaField(_l("原因"), validators=[
+        DataRequired(_l("请填写回避或无法参加的原因")), Length(max=500)])
+
+
+class CheckInForm(FlaskForm):
+    method = SelectField(_l("签到方式"), choices=[
+        SelectChoice("id_number", _l("身份证号码")),
+        SelectChoice("certificate", _l("个人证书（CA）"))])
+    id_number = StringField(_l("身份证号码"), filters=[_strip], validators=[Length(max=18)])
+    pin = PasswordField(_l("个人证书密码（PIN）"), validators=[Length(max=64)],
+                        render_kw={"autocomplete": "off"})
+
+
+class LeaderForm(FlaskForm):
+    leader = SelectField(_l("组长"), coerce=int)

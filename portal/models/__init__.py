@@ -23,6 +23,7 @@ from portal.models.evaluation import (
     PanelMember,
     Verdict,
 )
+from portal.models.expert import DrawSeat, DrawStatus, Expert, ExpertDraw
 from portal.models.notice import Notice
 from portal.models.org import (
     CollectorType,
@@ -84,6 +85,10 @@ __all__ = [
     "OrgKind",
     "Organisation",
     "Position",
+    "DrawSeat",
+    "DrawStatus",
+    "Expert",
+    "ExpertDraw",
     "Notice",
     "Participation",
     "Project",

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from portal import authority
-from portal.demo import DEMO_PIN
+from portal.demo import DEMO_PIN, EXPERT_ID_FIRST17
 from portal.domain import credentials
 from portal.domain.credentials import BindingRefused, BindingState
 from portal.models import CredentialStatus, HolderType, User
@@ -26,7 +26,8 @@ def org_p12(clerk: User, **validity) -> bytes:
                                                     **validity).p12
 
 
-def id_number(first17: str = "11010519491231002") -> str:
+def id_number(first17: str = EXPERT_ID_FIRST17) -> str:
+    """吴刚's by default: the ID number the demo's expert pool holds for expert_wu."""
     return first17 + id_check_digit(first17)
 
 

@@ -15,11 +15,12 @@ from wtforms.fields.core import UnboundField
 
 import documents
 from portal import forms as portal_forms
-from portal.domain import lifecycle, projects, sealing
-from portal.models import Organisation, User
+from portal.domain import expert_draws, lifecycle, panels, projects, sealing
+from portal.models import Organisation, Region, User
 from tests.form_types import captured_forms, check_field_types
 from tests.helpers import approved_contract, project_with_approved_plan, work
 from tests.portal.test_every_kind_wizard import DRAFTER, PARTY_ORG
+from tests.portal.test_experts import signed_in_as
 from tests.portal.test_participation import open_call  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.db
@@ -89,6 +90,19 @@ def test_every_portal_form_renders_its_fields_as_their_types(app, db, demo_keys,
     sealing.start(db, user(db, "gys_mfr"), contract, None, 0, None, None)
     work(app)
     visit(signed_in("gys_mfr"), f"/documents/{contract.id}/seal")
+
+    # 专家库, a draw request and its review, and a drawn expert before and after check-in
+    visit(signed_in("cz_reviewer"), "/experts/new")
+    visit(signed_in("dl_clerk"), f"/projects/{project.id}/expert-draws")
+    draw = expert_draws.request(db, user(db, "dl_clerk"), project, expert_draws.DrawRequest(
+        "A0501", db.scalar(select(Region).where(Region.code == "150000")), 3, 0, ()))
+    visit(signed_in("dl_reviewer"), f"/expert-draws/{draw.id}")
+    expert_draws.approve_and_draw(db, user(db, "dl_reviewer"), draw, "")
+    seat = draw.seats[0]
+    expert = signed_in_as(app, seat.expert.user.username)
+    visit(expert, f"/reviews/{seat.id}")
+    panels.check_in(db, seat.expert.user, seat, "id_number", seat.expert.id_number)
+    visit(expert, f"/reviews/{seat.id}")
 
     assert checked >= portal_form_classes(), portal_form_classes() - checked
 

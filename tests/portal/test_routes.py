@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 import documents
-from portal.demo import ACCOUNTS
+from portal.demo import ACCOUNTS, ORGS
 from portal.domain import lifecycle
 from portal.models import User
 from tests.helpers import csrf_token, sign_in
@@ -23,6 +23,20 @@ SIGNED = [username for username, *_ in ACCOUNTS]
 USERS = [ANONYMOUS, *SIGNED]
 OWNERS = {"zj_clerk", "zj_reviewer"}  # the document's organisation
 SUPPLIERS = {"gys_mfr", "gys_reseller", "gys_service"}
+
+
+_KINDS = {spec.key: spec.kind.value for spec in ORGS}
+PROJECT_STAFF = {u for u, _name, org, _positions in ACCOUNTS
+                 if _KINDS[org] in ("collector", "agency")}
+
+
+def project_staff(status: int) -> dict[str, int]:
+    """Status for collectors' and agencies' users; 403 for everyone else."""
+    return {u: status if u in PROJECT_STAFF else 403 for u in SIGNED}
+
+
+def only(username: str, status: int) -> dict[str, int]:
+    return {u: status if u == username else 403 for u in SIGNED}
 
 
 def suppliers(status: int) -> dict[str, int]:
@@ -144,6 +158,24 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("POST", "/opening/999999/01/answer/999999"): ("login", openers(404)),
     ("POST", "/opening/999999/01/record"): ("login", openers(404)),
     ("POST", "/notices/999999/read"): ("login", 404),
+    ("GET", "/experts"): ("login", only("cz_reviewer", 200)),
+    ("GET", "/experts/new"): ("login", only("cz_reviewer", 200)),
+    ("POST", "/experts/new"): ("login", only("cz_reviewer", 400)),  # only a CSRF token
+    ("GET", "/experts/999999/edit"): ("login", only("cz_reviewer", 404)),
+    ("POST", "/experts/999999/edit"): ("login", only("cz_reviewer", 404)),
+    ("POST", "/experts/999999/active"): ("login", only("cz_reviewer", 404)),
+    ("GET", "/projects/999999/expert-draws"): ("login", project_staff(404)),
+    ("POST", "/projects/999999/expert-draws"): ("login", project_staff(404)),
+    ("GET", "/expert-draws/999999"): ("login", project_staff(404)),
+    ("GET", "/expert-draws/999999/panel"): ("login", project_staff(404)),
+    ("POST", "/expert-draws/999999/review"): ("login", project_staff(404)),
+    ("GET", "/expert-draws/999999/recheck"): ("login", project_staff(404)),
+    ("POST", "/draw-seats/999999/replace"): ("login", project_staff(404)),
+    ("GET", "/reviews"): ("login", only("expert_wu", 200)),
+    ("GET", "/reviews/999999"): ("login", only("expert_wu", 404)),
+    ("POST", "/reviews/999999/decline"): ("login", only("expert_wu", 404)),
+    ("POST", "/reviews/999999/check-in"): ("login", only("expert_wu", 404)),
+    ("POST", "/reviews/999999/leader"): ("login", only("expert_wu", 404)),
 }
 
 ENDPOINT_PATHS = {
@@ -228,6 +260,22 @@ ENDPOINT_PATHS = {
     "opening.objection": ["/opening/999999/01/objection"],
     "opening.answer": ["/opening/999999/01/answer/999999"],
     "opening.record": ["/opening/999999/01/record"],
+    "experts.pool": ["/experts"],
+    "experts.add": ["/experts/new"],
+    "experts.edit": ["/experts/999999/edit"],
+    "experts.set_active": ["/experts/999999/active"],
+    "experts.draws": ["/projects/999999/expert-draws"],
+    "experts.request_draw": ["/projects/999999/expert-draws"],
+    "experts.draw": ["/expert-draws/999999"],
+    "experts.panel_state": ["/expert-draws/999999/panel"],
+    "experts.review": ["/expert-draws/999999/review"],
+    "experts.recheck": ["/expert-draws/999999/recheck"],
+    "experts.replace": ["/draw-seats/999999/replace"],
+    "experts.my_reviews": ["/reviews"],
+    "experts.seat": ["/reviews/999999"],
+    "experts.decline": ["/reviews/999999/decline"],
+    "experts.check_in": ["/reviews/999999/check-in"],
+    "experts.choose_leader": ["/reviews/999999/leader"],
 }
 
 
