@@ -3,7 +3,6 @@ panel, given as the opening and the expert draw hand them over."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,31 +10,23 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.domain import evaluation as ev
+from portal.domain.experts import PanelSeat
+from portal.domain.opening import OpenedResponse
 from portal.models import Organisation, OrgKind, Position, User, UserPosition, utcnow
 from tests.helpers import published_call, user
 
 
-@dataclass(frozen=True)
-class Opened:
-    supplier_org_id: int
-    supplier_name: str
-    supplier_uscc: str
-    brand: str
-    model: str
-    parameters: str
-    unit_price: Decimal | None
-    delivery: str
-    submitted_at: datetime
-    decrypted: bool
+def seat(user_id: int, name: str, employer: str, checked_in: bool, leader: bool) -> PanelSeat:
+    """A seat of the drawn panel, as ``experts.panel`` hands it over."""
+    return PanelSeat(user_id, name, "", employer, checked_in, leader)
 
 
-@dataclass(frozen=True)
-class Seat:
-    user_id: int
-    name: str
-    employer: str
-    checked_in: bool
-    leader: bool
+def opened_one(supplier_org_id: int, supplier_name: str, supplier_uscc: str, brand: str, model: str,
+           parameters: str, unit_price: Decimal | None, delivery: str, submitted_at: datetime,
+           decrypted: bool) -> OpenedResponse:
+    """A response as ``opening.opened_responses`` hands it over (lot 01)."""
+    return OpenedResponse(0, supplier_org_id, supplier_name, supplier_uscc, "01", brand, model,
+                          parameters, unit_price or Decimal(0), delivery, submitted_at, decrypted)
 
 
 def experts(db: Any) -> list[User]:
@@ -63,10 +54,11 @@ def suppliers(db: Any) -> list[Organisation]:
                            .order_by(Organisation.id)))
 
 
-def opened(orgs: list[Organisation], prices: list[str | None]) -> list[Opened]:
+def opened(orgs: list[Organisation], prices: list[str | None]) -> list[OpenedResponse]:
     now = utcnow()
-    return [Opened(org.id, org.name, org.uscc, "国产", f"X{i}", "8核16G", Decimal(p) if p else None,
-                   "合同签订后7日内", now - timedelta(minutes=10 - i), p is not None)
+    return [opened_one(org.id, org.name, org.uscc, "国产", f"X{i}", "8核16G",
+                       Decimal(p) if p else None, "合同签订后7日内",
+                       now - timedelta(minutes=10 - i), p is not None)
             for i, (org, p) in enumerate(zip(orgs, prices, strict=False))]
 
 
@@ -74,16 +66,15 @@ def started_evaluation(app: Any, db: Any) -> Any:
     """Lot 01 (maximum 6,500.00) of a price-first solicitation at 20%: three decrypted responses
     and one that was not decrypted in the window; a panel of three, 刘明 leading."""
     project = solicitation_project(app, db, elimination_rate="20")
-    panel = [Seat(e.id, e.display_name, "内蒙古大学", True, i == 0)
+    panel = [seat(e.id, e.display_name, "内蒙古大学", True, i == 0)
              for i, e in enumerate(experts(db))]
     orgs = suppliers(db)
     assert len(orgs) >= 3
     responses = opened(orgs[:3], ["5890.00", "6050.00", "5600.00"])
-    late = Opened(orgs[0].id + 10_000, "", "", "", "", "", None, "", utcnow(), False)
     # The not-decrypted response belongs to a real organisation too.
     other = Organisation(name="内蒙古远方商贸有限公司", uscc="91150100000000050A",
                          kind=OrgKind.supplier, region_id=orgs[0].region_id)
     db.add(other)
     db.commit()
-    late = Opened(other.id, other.name, other.uscc, "", "", "", None, "", utcnow(), False)
+    late = opened_one(other.id, other.name, other.uscc, "", "", "", None, "", utcnow(), False)
     return ev.start(db, user(db, "zj_clerk"), project, "01", [*responses, late], panel)

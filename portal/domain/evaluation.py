@@ -14,8 +14,8 @@
 * The organiser confirms (the shortlist is computed by :mod:`portal.domain.shortlisting` and
   stored with each entry) or returns it to the panel with a reason.
 
-Inputs from the opening and the expert draw arrive as plain values (:class:`Opened`,
-:class:`Seat`), copied into the evaluation when it starts.
+Inputs from the opening and the expert draw (``OpenedResponse``, ``PanelSeat``) are copied
+into the evaluation when it starts.
 """
 
 from __future__ import annotations
@@ -23,9 +23,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -35,6 +34,9 @@ from sqlalchemy.orm import Session
 
 from portal.domain import audit, opening, participation, shortlisting
 from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
+from portal.domain.experts import PanelSeat
+from portal.domain.experts import panel as panel_of
+from portal.domain.opening import OpenedResponse
 from portal.models import Project, User, utcnow
 from portal.models.evaluation import (
     CreditResult,
@@ -52,31 +54,6 @@ MAX_SCORE = Decimal(100)
 # Reasons kept with the evaluation and printed in its report: stored in Chinese, like documents.
 NOT_DECRYPTED = "响应文件未在解密时限内解密"
 NOT_SUBSTANTIVE = "未通过符合性审查"
-
-
-class Opened(Protocol):
-    """A response as the opening left it (``portal.domain.opening.OpenedResponse``)."""
-
-    supplier_org_id: int
-    supplier_name: str
-    supplier_uscc: str
-    brand: str
-    model: str
-    parameters: str
-    unit_price: Decimal | None
-    delivery: str
-    submitted_at: datetime
-    decrypted: bool
-
-
-class Seat(Protocol):
-    """An expert of the drawn panel (``portal.domain.experts.PanelSeat``)."""
-
-    user_id: int
-    name: str
-    employer: str
-    checked_in: bool
-    leader: bool
 
 
 STAGE_LABELS = {
@@ -177,7 +154,7 @@ def of_lot(session: Session, project: Project, lot_number: str) -> Evaluation | 
 
 
 def start(session: Session, actor: User, project: Project, lot_number: str,
-          opened: Sequence[Opened], panel: Sequence[Seat]) -> Evaluation:
+          opened: Sequence[OpenedResponse], panel: Sequence[PanelSeat]) -> Evaluation:
     """开启评审: copy the opened responses and the seated panel; take the solicitation's rules."""
     _require_organiser(actor, project)
     revision = participation.sealed_solicitation(session, project)
@@ -213,7 +190,17 @@ def start(session: Session, actor: User, project: Project, lot_number: str,
     return evaluation
 
 
-def _entry(response: Opened) -> EvaluationEntry:
+def begin(session: Session, actor: User, project: Project, lot_number: str) -> Evaluation:
+    """开启评审 of a lot whose opening has closed, with the panel the draw seated."""
+    found = of_lot(session, project, lot_number)
+    if found is not None:
+        return found
+    return start(session, actor, project, lot_number,
+                 opening.opened_responses(session, project, lot_number),
+                 panel_of(session, project))
+
+
+def _entry(response: OpenedResponse) -> EvaluationEntry:
     product = " ".join(p for p in (response.brand, response.model) if p)
     if response.parameters:
         product = f"{product}（{response.parameters}）" if product else response.parameters

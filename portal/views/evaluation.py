@@ -16,6 +16,7 @@ from werkzeug.exceptions import NotFound
 from documents import choices
 from portal import db
 from portal.domain import evaluation as ev
+from portal.domain import opening
 from portal.domain.errors import InvalidInput, TransitionNotAllowed
 from portal.evaluation_forms import (
     CreditForm,
@@ -25,7 +26,7 @@ from portal.evaluation_forms import (
     SubstantiveForm,
 )
 from portal.forms import EmptyForm
-from portal.models import CreditResult, Evaluation, User, Verdict
+from portal.models import CreditResult, Evaluation, Project, User, Verdict
 from portal.policy import SIGNED_IN, access
 from portal.web import render
 
@@ -83,6 +84,30 @@ def _page(evaluation: Evaluation, status: int = 200, forms: dict[str, FlaskForm]
     return render("evaluation/show.html", status, **{
         **_context(evaluation), "forms": forms or {}, "refusal": refusal,
         "refused_entry": refused_entry})
+
+
+@bp.app_context_processor
+def _lot_evaluation() -> dict[str, Any]:
+    """``lot_evaluation(project, lot_number)`` for the opening hall's link to the evaluation."""
+    return {"lot_evaluation": lambda project, lot: ev.of_lot(db.session(), project, lot)}
+
+
+@bp.post("/start/<int:project_id>/<lot>")
+@access(SIGNED_IN)
+def start(project_id: int, lot: str) -> Any:
+    project = db.session().get(Project, project_id)
+    if project is None or not opening.may_open(current_user, project):
+        raise NotFound()
+    back = redirect(url_for("opening.hall", project_id=project.id, lot=lot))
+    if not EmptyForm().validate_on_submit():
+        flash(_("表单已过期，请重试。"))
+        return back
+    try:
+        evaluation = ev.begin(db.session(), current_user, project, lot)
+    except (InvalidInput, TransitionNotAllowed) as refused:
+        flash(_("不能开始评审：%(why)s", why=refused.message))
+        return back
+    return redirect(url_for(".show", evaluation_id=evaluation.id))
 
 
 @bp.get("/<int:evaluation_id>")

@@ -19,9 +19,9 @@ from portal.models import (
     Verdict,
 )
 from tests.evaluation_setup import (
-    Seat,
     experts,
     opened,
+    seat,
     solicitation_project,
     started_evaluation,
     suppliers,
@@ -149,7 +149,7 @@ def test_the_organiser_returns_the_review_with_a_reason(db, started) -> None:
 
 def test_a_price_above_the_maximum_cannot_pass_the_substantive_review(app, db, demo_keys) -> None:
     project = solicitation_project(app, db)
-    panel = [Seat(e.id, e.display_name, "内蒙古大学", True, i == 0)
+    panel = [seat(e.id, e.display_name, "内蒙古大学", True, i == 0)
              for i, e in enumerate(experts(db))]
     evaluation = ev.start(db, user(db, "zj_clerk"), project, "01",
                           opened(suppliers(db)[:3], ["6500.01", "6000", "6100"]), panel)
@@ -164,7 +164,7 @@ def test_a_price_above_the_maximum_cannot_pass_the_substantive_review(app, db, d
 def test_quality_first_needs_every_experts_score_before_the_review(app, db, demo_keys) -> None:
     project = solicitation_project(app, db, evaluation_method="quality_first",
                                    elimination_rate="30")
-    panel = [Seat(e.id, e.display_name, "内蒙古大学", True, i == 0)
+    panel = [seat(e.id, e.display_name, "内蒙古大学", True, i == 0)
              for i, e in enumerate(experts(db))]
     evaluation = ev.start(db, user(db, "zj_clerk"), project, "01",
                           opened(suppliers(db)[:3], ["6000", "6100", "5900"]), panel)
@@ -198,13 +198,13 @@ def test_an_evaluation_needs_a_seated_panel_with_one_leader_and_starts_once(
     project = solicitation_project(app, db)
     people = experts(db)
     responses = opened(suppliers(db)[:3], ["6000", "6100", "5900"])
-    unseated = [Seat(e.id, e.display_name, "x", i != 2, i == 0) for i, e in enumerate(people)]
+    unseated = [seat(e.id, e.display_name, "x", i != 2, i == 0) for i, e in enumerate(people)]
     with pytest.raises(TransitionNotAllowed, match="至少3名"):
         ev.start(db, user(db, "zj_clerk"), project, "01", responses, unseated)
-    seated = [Seat(e.id, e.display_name, "x", True, True) for e in people]
+    seated = [seat(e.id, e.display_name, "x", True, True) for e in people]
     with pytest.raises(TransitionNotAllowed, match="组长"):
         ev.start(db, user(db, "zj_clerk"), project, "01", responses, seated)
-    seated = [Seat(e.id, e.display_name, "x", True, i == 0) for i, e in enumerate(people)]
+    seated = [seat(e.id, e.display_name, "x", True, i == 0) for i, e in enumerate(people)]
     with pytest.raises(Forbidden):
         ev.start(db, user(db, "gys_mfr"), project, "01", responses, seated)
     ev.start(db, user(db, "zj_clerk"), project, "01", responses, seated)

@@ -11,8 +11,9 @@ import pytest
 import documents
 from portal.domain import evaluation as ev
 from portal.domain import lifecycle, projects
+from portal.domain.experts import PanelSeat
 from portal.models import CreditResult, Verdict
-from tests.evaluation_setup import Seat, experts, opened, solicitation_project, suppliers
+from tests.evaluation_setup import experts, opened, seat, solicitation_project, suppliers
 from tests.helpers import user
 
 pytestmark = pytest.mark.db
@@ -22,12 +23,12 @@ def confirmed_lot(app: Any, db: Any) -> Any:
     """Lot 01 evaluated by price with three responses (5,890.00, 6,050.00, 5,600.00), every one
     qualified and passed, confirmed by 中心's clerk."""
     project = solicitation_project(app, db, elimination_rate="20")
-    confirm_lot(db, project, "01", [Seat(e.id, e.display_name, "内蒙古大学", True, i == 0)
+    confirm_lot(db, project, "01", [seat(e.id, e.display_name, "内蒙古大学", True, i == 0)
                                     for i, e in enumerate(experts(db))])
     return project
 
 
-def confirm_lot(db: Any, project: Any, lot_number: str, panel: list[Seat],
+def confirm_lot(db: Any, project: Any, lot_number: str, panel: list[PanelSeat],
                 prices: tuple[str, ...] = ("5890.00", "6050.00", "5600.00")) -> None:
     orgs = suppliers(db)
     clerk = user(db, "zj_clerk")
@@ -76,7 +77,7 @@ def test_the_evaluation_report_lists_every_supplier_with_its_verdict_and_rank(ap
 def test_the_todo_asks_for_the_announcement_once_every_lot_is_confirmed(
         app, db, demo_keys, signed_in) -> None:
     project = solicitation_project(app, db)  # the sample's three lots
-    panel = [Seat(e.id, e.display_name, "内蒙古大学", True, i == 0)
+    panel = [seat(e.id, e.display_name, "内蒙古大学", True, i == 0)
              for i, e in enumerate(experts(db))]
     confirm_lot(db, project, "01", panel)
     confirm_lot(db, project, "02", panel)
