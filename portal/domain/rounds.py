@@ -86,7 +86,21 @@ def _previous_round(session: Session, project: Project, kind_code: str) -> dict[
         Document.id < projects.round_started_after(session, project))
         .order_by(Document.id.desc()))
     revision = earlier.current_revision if earlier else None
-    return dict(revision.data) if revision else {}
+    if revision is None:
+        return {}
+    data = dict(revision.data)
+    chosen = _lots_run_again(session, project)
+    if chosen and isinstance(data.get("lots"), list):  # only the lots chosen to run again
+        data["lots"] = [lot for lot in data["lots"]
+                        if isinstance(lot, Mapping) and lot.get("number") in chosen]
+    return data
+
+
+def _lots_run_again(session: Session, project: Project) -> set[str]:
+    """The lots the approved 重新组织征集 that began this round chose to run again."""
+    request = session.get(Document, projects.round_started_after(session, project))
+    revision = request.current_revision if request is not None else None
+    return {lot["number"] for lot in revision.data.get("lots", ())} if revision else set()
 
 
 def _project(doc: Document) -> Project | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import select
@@ -440,6 +442,10 @@ def test_the_chosen_return_step_reopens_that_step_and_those_after_it(
     redone = projects.draft_document(db, user(db, "dl_clerk"), called_project, kind.code,
                                      "征集文件（第二轮）")
     assert lifecycle.draft_formdata(redone)["payment_terms"] == "第一轮的付款条件"
+    chosen = [lot["number"] for lot in documents.get_kind("reorganisation").sample()["lots"]]
+    assert len(kind.sample()["lots"]) > len(chosen)  # round one called more lots
+    draft = lifecycle.draft_formdata(redone)
+    assert [draft[key] for key in draft if re.fullmatch(r"lots-\d+-number", key)] == chosen
     call = projects.draft_document(db, user(db, "dl_clerk"), called_project,
                                    "collection_announcement", "重新征集公告",
                                    start_from=documents.get_kind("collection_announcement")
