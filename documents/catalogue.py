@@ -82,6 +82,10 @@ def _check_declaration(kind: Kind) -> None:
         if role not in kind.sealed_by or block not in groups:
             raise TypeError(f"{kind.code}: party block {role!r}->{block!r} is not a sealing "
                             "role's group of fields")
+    for role, block in kind.profile_blocks:
+        if role not in ROLES or role in kind.sealed_by or block not in groups:
+            raise TypeError(f"{kind.code}: profile block {role!r}->{block!r} is not a "
+                            "non-sealing role's group of fields")
     if kind.board_category is not None and kind.board_category not in BOARD_CATEGORIES:
         raise TypeError(f"{kind.code}: unknown board category {kind.board_category!r}")
     if len({step.slug for step in kind.steps}) != len(kind.steps):

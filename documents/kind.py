@@ -64,6 +64,10 @@ class Kind:
     uploaded_pdf: bool = False
     sealed_if_party: tuple[Role, ...] = ()
     party_blocks: tuple[tuple[Role, str], ...] = ()
+    #: Like ``party_blocks``, for parties that do not seal (a change announcement's agency, a
+    #: deal announcement's purchaser): filled from the registered profile, name and uscc
+    #: locked, but no seal to match.
+    profile_blocks: tuple[tuple[Role, str], ...] = ()
     #: (rows, total): each row's ``amount`` is its quantity × unit price and ``total`` their
     #: sum, computed for the drafter as they type rather than typed (采购合同's items).
     computed_amounts: tuple[str, str] | None = None
@@ -85,6 +89,11 @@ class Kind:
     def block_of(self, role: str) -> str | None:
         """The group of fields naming the party that seals as ``role`` (None: no block)."""
         return next((block for r, block in self.party_blocks if r == role), None)
+
+    def profile_block_of(self, role: str) -> str | None:
+        """The group of fields naming the party acting as ``role``, sealing or not."""
+        return self.block_of(role) or next(
+            (block for r, block in self.profile_blocks if r == role), None)
 
     def step(self, slug: str) -> WizardStep:
         for step in self.steps:

@@ -68,6 +68,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     import portal.domain.participation  # noqa: F401  (notifies participants on publication)
     import portal.domain.project_changes  # noqa: F401  (change, termination, re-organisation)
     import portal.domain.projects  # noqa: F401  (registers project rules on the lifecycle)
+    import portal.domain.rounds  # noqa: F401  (what a re-organised round redoes)
     from portal.views import (
         auth,
         board,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
@@ -70,11 +71,44 @@ def _display(field: Field) -> object:
     return value
 
 
-def answers(doc: Document, step: documents.WizardStep) -> list[tuple[str, str, object]]:
+@dataclass(frozen=True)
+class AnswerTable:
+    """A list of rows shown as a table on the check page: one column per leaf of a row,
+    labelled as the wizard labels it, and each cell's field name (to mark its errors)."""
+
+    name: str
+    label: str
+    columns: list[str]
+    rows: list[list[tuple[str, object]]]
+
+
+def answer_blocks(doc: Document, step: documents.WizardStep) -> list[
+        tuple[str, str, object] | AnswerTable]:
+    """The check page's answers: single fields as (name, label, value), lists of rows (lots,
+    items, suppliers …) as tables."""
     draft = draft_formdata(doc)
     hidden = documents.get_kind(doc.kind).hidden_fields(draft)
-    return [answer for answer in _labelled_leaves(step.form_class(draft))
-            if answer[0] not in hidden]
+    return list(_blocks(step.form_class(draft), "", hidden))
+
+
+def _blocks(form: Form | FormField, prefix: str, hidden: Collection[str]) -> Iterator[
+        tuple[str, str, object] | AnswerTable]:
+    for field in form:
+        if field.name in hidden:
+            continue
+        if isinstance(field, FormField):
+            yield from _blocks(field, f"{prefix}{field.label.text} · ", hidden)
+        elif isinstance(field, FieldList) and field.unbound_field.field_class is FormField:
+            cells = [{label: (name, value) for name, label, value in _labelled_leaves(entry)}
+                     for entry in field.entries]
+            columns = list(dict.fromkeys(label for row in cells for label in row))
+            rows = [[row.get(label, ("", "")) for label in columns] for row in cells]
+            yield AnswerTable(field.name, f"{prefix}{field.label.text}", columns, rows)
+        elif isinstance(field, FieldList):
+            for number, entry in enumerate(field.entries, start=1):
+                yield entry.name, f"{prefix}{field.label.text}（第{number}行）", _display(entry)
+        else:
+            yield field.name, f"{prefix}{field.label.text}", _display(field)
 
 
 def field_label(kind: documents.Kind, path: str) -> str:
@@ -112,5 +146,5 @@ def _label_of(form_class: type[Form], parts: list[str]) -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    for helper in (status_label, kind_title, answers, field_label, sealed_label):
+    for helper in (status_label, kind_title, answer_blocks, field_label, sealed_label):
         app.add_template_global(helper)

@@ -29,7 +29,7 @@ class AgreementStep(f.DocumentForm):
     agreement_name = f.text("框架协议名称")
     agreement_number = f.text("框架协议编号", max_length=50)
     lot_name = f.text("采购包")
-    purchaser = f.group(parts.ContactForm, "采购人")
+    purchaser = f.group(parts.PartyContactForm, "采购人")
 
 
 class ItemsStep(f.DocumentForm):
@@ -54,7 +54,7 @@ def sample() -> dict[str, Any]:
         "agreement_name": s.AGREEMENT_NAME,
         "agreement_number": s.AGREEMENT_NUMBER,
         "lot_name": "第01包 台式计算机",
-        "purchaser": s.contact(s.PURCHASER),
+        "purchaser": s.party_contact(s.PURCHASER),
         "items": [
             {"name": "台式计算机", "specification": "国产8核CPU，16GB内存，512GB固态硬盘，"
              "23.8英寸显示器", "quantity": "60", "unit": "台", "max_unit_price": "6000.00"},
@@ -87,6 +87,7 @@ KIND = Kind(
     drafted_by=("purchaser",),
     reviewed_by=(),
     sealed_by=(),
+    profile_blocks=(("purchaser", "purchaser"),),
     board_category="bidding",
     sample=sample,
     checks=(

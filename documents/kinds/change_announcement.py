@@ -37,8 +37,8 @@ class CorrectionsStep(f.DocumentForm):
 
 
 class ContactsStep(f.DocumentForm):
-    collector = f.group(parts.ContactForm, "采购人（征集人）信息")
-    agency = f.group(parts.OptionalContactForm, "代理机构信息")
+    collector = f.group(parts.PartyContactForm, "采购人（征集人）信息")
+    agency = f.group(parts.OptionalPartyContactForm, "代理机构信息")
     project_contact = f.group(parts.PersonForm, "项目联系方式")
 
 
@@ -85,6 +85,7 @@ KIND = Kind(
     board_category="change",
     sample=sample,
     party_blocks=(("collector", "collector"),),
+    profile_blocks=(("agency", "agency"),),
     checks=(
         parts.not_before("change_date", "original_announcement_date",
                          "更正日期不能早于首次公告日期"),

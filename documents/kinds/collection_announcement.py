@@ -60,8 +60,8 @@ class OpenAgreementStep(f.DocumentForm):
 
 
 class ContactsStep(f.DocumentForm):
-    collector = f.group(parts.ContactForm, "征集人信息")
-    agency = f.group(parts.OptionalContactForm, "代理机构信息")
+    collector = f.group(parts.PartyContactForm, "征集人信息")
+    agency = f.group(parts.OptionalPartyContactForm, "代理机构信息")
     project_contact = f.group(parts.PersonForm, "项目联系方式")
     other_matters = f.rich_text("其他补充事宜", required=False)
 

@@ -20,7 +20,7 @@ class ContractStep(f.DocumentForm):
     project_number = f.text("项目编号", max_length=50)
     project_name = f.text("项目名称")
     procurement_method = f.text("采购方式", max_length=50)
-    purchaser = f.group(parts.ContactForm, "采购人（甲方）")
+    purchaser = f.group(parts.PartyContactForm, "采购人（甲方）")
     supplier = f.group(parts.ContactForm, "供应商（乙方）")
 
 
@@ -45,7 +45,7 @@ def sample() -> dict[str, Any]:
         "project_number": "SHQJY-2027-0031",
         "project_name": "赛罕区中小学教学用台式计算机采购",
         "procurement_method": "框架协议采购（二次竞价）",
-        "purchaser": s.contact(s.PURCHASER),
+        "purchaser": s.party_contact(s.PURCHASER),
         "supplier": s.contact(s.SUPPLIERS[0]),
         "items": [
             {"name": "台式计算机", "specification": "长城 世恒TD120A2", "quantity": "60",
@@ -73,6 +73,7 @@ KIND = Kind(
     drafted_by=("purchaser",),
     reviewed_by=(),
     sealed_by=(),
+    profile_blocks=(("purchaser", "purchaser"),),
     board_category="contract",
     sample=sample,
     checks=(

@@ -17,7 +17,7 @@ class DealStep(f.DocumentForm):
     agreement_name = f.text("框架协议名称")
     agreement_number = f.text("框架协议编号", max_length=50)
     deal_method = f.choice("确定成交供应商方式", c.DEAL_METHODS)
-    purchaser = f.group(parts.ContactForm, "采购人")
+    purchaser = f.group(parts.PartyContactForm, "采购人")
     supplier = f.group(parts.SupplierNameForm, "成交供应商")
 
 
@@ -37,7 +37,7 @@ def sample() -> dict[str, Any]:
         "agreement_name": s.AGREEMENT_NAME,
         "agreement_number": s.AGREEMENT_NUMBER,
         "deal_method": "secondary_bidding",
-        "purchaser": s.contact(s.PURCHASER),
+        "purchaser": s.party_contact(s.PURCHASER),
         "supplier": {"name": supplier["name"], "address": supplier["address"]},
         "items": [
             {"name": "台式计算机", "specification": "长城 世恒TD120A2", "quantity": "60",
@@ -61,6 +61,7 @@ KIND = Kind(
     drafted_by=("purchaser",),
     reviewed_by=(),
     sealed_by=(),
+    profile_blocks=(("purchaser", "purchaser"),),
     board_category="deal",
     sample=sample,
     checks=(

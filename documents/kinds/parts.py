@@ -36,6 +36,17 @@ class OptionalContactForm(f.DocumentForm):
     phone = f.phone(required=False)
 
 
+class PartyContactForm(ContactForm):
+    """A party's contact block in an announcement, with its 统一社会信用代码 (filled from the
+    registered organisation and locked like the name)."""
+
+    uscc = f.uscc()
+
+
+class OptionalPartyContactForm(OptionalContactForm):
+    uscc = f.uscc(required=False)
+
+
 class PersonForm(f.DocumentForm):
     name = f.text("姓名", max_length=50)
     phone = f.phone()

@@ -111,9 +111,14 @@ def contact(org: dict[str, str]) -> dict[str, str]:
     return {key: org[key] for key in ("name", "address", "contact", "phone")}
 
 
+def party_contact(org: dict[str, str]) -> dict[str, str]:
+    """An announcement's contact block of a party: its contacts and its uscc."""
+    return {**contact(org), "uscc": org["uscc"]}
+
+
 def announcement_contacts() -> dict[str, dict[str, str]]:
     """The contact blocks closing an announcement: collector, agency, the agency's handler."""
-    return {"collector": contact(COLLECTOR), "agency": contact(AGENCY),
+    return {"collector": party_contact(COLLECTOR), "agency": party_contact(AGENCY),
             "project_contact": {"name": AGENCY["contact"], "phone": AGENCY["phone"]}}
 
 

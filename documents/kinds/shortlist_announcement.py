@@ -50,8 +50,8 @@ class PanelStep(f.DocumentForm):
 
 
 class ContactsStep(f.DocumentForm):
-    collector = f.group(parts.ContactForm, "征集人信息")
-    agency = f.group(parts.OptionalContactForm, "代理机构信息")
+    collector = f.group(parts.PartyContactForm, "征集人信息")
+    agency = f.group(parts.OptionalPartyContactForm, "代理机构信息")
     project_contact = f.group(parts.PersonForm, "项目联系方式")
 
 
@@ -128,5 +128,6 @@ KIND = Kind(
     board_category="shortlist",
     sample=sample,
     party_blocks=(("collector", "collector"),),
+    profile_blocks=(("agency", "agency"),),
     checks=(threshold_per_method,),
 )

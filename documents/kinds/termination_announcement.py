@@ -19,8 +19,8 @@ class ProjectStep(f.DocumentForm):
 
 
 class ContactsStep(f.DocumentForm):
-    collector = f.group(parts.ContactForm, "采购人（征集人）信息")
-    agency = f.group(parts.OptionalContactForm, "代理机构信息")
+    collector = f.group(parts.PartyContactForm, "采购人（征集人）信息")
+    agency = f.group(parts.OptionalPartyContactForm, "代理机构信息")
     project_contact = f.group(parts.PersonForm, "项目联系方式")
 
 
@@ -52,4 +52,5 @@ KIND = Kind(
     board_category="termination",
     sample=sample,
     party_blocks=(("collector", "collector"),),
+    profile_blocks=(("agency", "agency"),),
 )

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal import params
@@ -20,6 +20,9 @@ from portal.board import BOARD_LABELS, CATEGORY_LABELS, search
 from portal.models import BEIJING, Announcement
 
 PAGE_SIZE = 20
+#: The board counts matches up to this many; past it, it says "1000 条以上" rather than read
+#: every matching row (the whole board at 100,000) for a figure nobody pages through.
+COUNT_LIMIT = 1000
 _STAMP = "%Y%m%d%H%M%S%f"
 
 
@@ -161,6 +164,24 @@ def page(db: Session, filters: Filters, before: str | None = None,
     next_cursor = encode_cursor(last.announcement.published_at, last.announcement.document_id,
                                 last.score) if last else None
     return Page(hits, next_cursor)
+
+
+@dataclass(frozen=True)
+class Total:
+    count: int
+    at_least: bool  # more than ``count`` match: counting them all would be slow
+
+
+def total(db: Session, filters: Filters, shown: Page, first: bool) -> Total:
+    """How many announcements match: exact up to :data:`COUNT_LIMIT`, read from the index no
+    further than that; a first page with no next page is already the whole count."""
+    if first and shown.next_cursor is None:
+        return Total(len(shown.hits), False)
+    A = Announcement
+    matching = (select(A.document_id).where(*filters.conditions(_dialect(db)))
+                .limit(COUNT_LIMIT + 1).subquery())
+    found = db.scalar(select(func.count()).select_from(matching)) or 0
+    return Total(min(found, COUNT_LIMIT), found > COUNT_LIMIT)
 
 
 def since(db: Session, filters: Filters, after: str | None, size: int) -> Page:

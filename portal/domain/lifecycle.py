@@ -178,7 +178,7 @@ def _block_fields(kind: documents.Kind, block: str) -> set[str]:
 
 def party_profile(kind: documents.Kind, role: str, org: Organisation) -> dict[str, str]:
     """What the registered profile of ``org`` says in the block naming it as ``role``."""
-    block = kind.block_of(role)
+    block = kind.profile_block_of(role)
     if block is None:
         return {}
     fields = _block_fields(kind, block)
@@ -189,7 +189,7 @@ def party_locked(doc: Document) -> dict[str, str]:
     kind = kind_of(doc)
     locked: dict[str, str] = {}
     for party in doc.parties:
-        block = kind.block_of(party.role)
+        block = kind.profile_block_of(party.role)
         if block is None:
             continue
         profile = party_profile(kind, party.role, party.org)
@@ -218,7 +218,7 @@ def _with_profiles(kind: documents.Kind, start: Mapping[str, Any],
     uscc always, an address or contact only where ``start`` leaves it empty."""
     data = dict(start)
     for role, org in orgs.items():
-        block = kind.block_of(role)
+        block = kind.profile_block_of(role)
         if block is None:
             continue
         given = data.get(block)

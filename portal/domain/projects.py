@@ -305,11 +305,12 @@ def solicitation_of(session: Session, project: Project) -> Document | None:
     return project_document(session, project, "solicitation")
 
 
-NO_AGENCY = {"name": "", "address": "", "contact": "", "phone": ""}
+NO_AGENCY = {"name": "", "uscc": "", "address": "", "contact": "", "phone": ""}
 
 
 def contact_block(org: Organisation) -> dict[str, str]:
-    return {"name": org.name, "address": org.address, "contact": org.contact, "phone": org.phone}
+    return {"name": org.name, "uscc": org.uscc, "address": org.address, "contact": org.contact,
+            "phone": org.phone}
 
 
 def draft_document(session: Session, actor: User, project: Project | None, kind_code: str,

@@ -1,3 +1,19 @@
+// Pages style what only works with JavaScript under html.js.
+document.documentElement.classList.add("js");
+
+// 公告栏 on a phone: 筛选 opens and closes the filters folded behind it.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".board-filter-toggle").forEach(function (button) {
+    var more = document.getElementById(button.getAttribute("aria-controls"));
+    if (!more) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var open = more.classList.toggle("open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  });
+});
+
 // Reload the live preview after the draft was saved (the server sends HX-Trigger: draft-saved).
 document.addEventListener("draft-saved", function () {
   var frame = document.getElementById("preview-frame");

@@ -40,9 +40,12 @@ def index() -> Any:
     tag = http.etag_for("list", count, newest, sorted(request.args.items(multi=True)))
     if http.unchanged(tag, newest):
         return http.not_modified(tag, newest)
-    page = query.page(db.session(), filters, request.args.get("before"))
+    before = request.args.get("before")
+    page = query.page(db.session(), filters, before)
+    total = query.total(db.session(), filters, page, first=not before)
     block = "results" if request.headers.get("HX-Target") == "results" else "content"
     body, status = render("board/index.html", block=block, filters=filters, page=page,
+                          total=total,
                           refresh_tabs=block == "results", **board_context(db.session(), filters))
     return http.validated(Response(body, status, mimetype="text/html"), tag, newest)
 

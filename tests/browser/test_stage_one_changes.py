@@ -139,3 +139,25 @@ def test_join_change_terminate_and_reorganise(page: Page, live_portal: str) -> N
     history = page.locator(".history")
     for title in (SOLICITATION, CHANGE, TERMINATION):
         expect(history).to_contain_text(title)  # the earlier documents stay as history
+
+    # the chosen 退回节点 reopens the solicitation and the call: the agency finds them on 我的待办,
+    # the project page says where round 2 starts, and the new solicitation starts from round
+    # one's last version (the changed maximum unit price)
+    expect(page.locator("#round")).to_contain_text("第 2 轮：自“征集文件”起重新组织")
+    expect(page.locator("#round")).to_contain_text("采购需求、采购方案保持上一轮的内容")
+    as_user(page, base, "dl_clerk")
+    page.get_by_role("link", name="我的待办").click()
+    page.locator(".todo-group", has_text="待重新编制").get_by_role(
+        "link", name=f"{NAME}：征集文件").click()
+    steps = page.locator("#round li")
+    expect(steps).to_have_count(2)
+    expect(steps.nth(0)).to_contain_text("征集文件")
+    expect(steps.nth(0)).to_contain_text("待重新编制")
+    assert serious_violations(page) == []
+    steps.nth(0).get_by_role("link", name="重新编制").click()
+    expect(page.get_by_label("标题")).to_have_value(SOLICITATION)
+    page.get_by_role("button", name="创建并开始填写").click()
+    page.get_by_role("link", name="采购需求及政策").click()
+    expect(page.get_by_label("最高限制单价（元）").first).to_have_value("1700.00")
+    open_project(page)
+    expect(page.locator("#round li").nth(0)).to_contain_text("草稿")

@@ -430,3 +430,20 @@ def test_quality_first_shortlists_publish_the_lowest_score(sample_of: Sample,
     text = _squashed_pdf("shortlist_announcement", data, tmp_path)
     assert "最低入围得分：86.5分" in text and "最低入围得分：90分" in text
     assert "最高入围价格" not in text
+
+
+@pytest.mark.parametrize(("code", "parties"), [
+    ("collection_announcement", (s.COLLECTOR, s.AGENCY)),
+    ("change_announcement", (s.COLLECTOR, s.AGENCY)),
+    ("termination_announcement", (s.COLLECTOR, s.AGENCY)),
+    ("shortlist_announcement", (s.COLLECTOR, s.AGENCY)),
+    ("bidding_announcement", (s.PURCHASER,)),
+    ("deal_announcement", (s.PURCHASER,)),
+    ("contract_announcement", (s.PURCHASER,)),
+])
+def test_announcement_contact_blocks_carry_each_partys_credit_code(
+        code: str, parties: tuple[dict[str, str], ...], pdf_texts: dict[str, str]) -> None:
+    text = squash(pdf_texts[code])
+    for party in parties:  # a page break may fall between the two lines
+        assert f"名称：{party['name']}" in text, (code, party["name"])
+        assert f"统一社会信用代码：{party['uscc']}" in text, (code, party["name"])

@@ -4,6 +4,7 @@ OCDS packages are checked against the standard in ``test_board_ocds.py``."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import feedparser
@@ -256,3 +257,32 @@ def test_conditional_requests_get_304_until_the_board_changes(app, db, demo) -> 
     etag = client.get("/announcements").headers["ETag"]
     published_intention(db, "新的一条采购意向")
     assert client.get("/announcements", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_the_board_says_how_many_announcements_match(app, db, demo, monkeypatch) -> None:
+    for n in range(23):
+        published_intention(db, f"计数采购意向{n:02d}")
+    published_intention(db, "另一份意向公开")
+    client = app.test_client()
+    assert "共 24 条" in client.get("/announcements").get_data(as_text=True)
+    assert "共 23 条" in client.get("/announcements?q=计数").get_data(as_text=True)
+    assert "共 1 条" in client.get("/announcements?q=另一份").get_data(as_text=True)
+    assert "共 0 条" in client.get("/announcements?kind=contract").get_data(as_text=True)
+    cursor = query.page(db, query.Filters(), None).next_cursor
+    assert "共 24 条" in client.get(f"/announcements?before={cursor}").get_data(as_text=True)
+    fragment = client.get("/announcements?q=计数", headers={
+        "HX-Request": "true", "HX-Target": "results"}).get_data(as_text=True)
+    assert "共 23 条" in fragment  # the count follows an HTMX filter change
+    # past the limit the board stops counting and says so
+    monkeypatch.setattr(query, "COUNT_LIMIT", 21)
+    assert "21 条以上" in client.get("/announcements?q=计数").get_data(as_text=True)
+    assert "共 1 条" in client.get("/announcements?q=另一份").get_data(as_text=True)
+
+
+def test_on_a_phone_the_filters_fold_behind_a_toggle(app, db, demo) -> None:
+    html = app.test_client().get("/announcements?region=150000").get_data(as_text=True)
+    assert re.search(r'<button type="button" class="secondary board-filter-toggle" '
+                     r'aria-controls="board-more" aria-expanded="false" hidden>'
+                     r'\s*筛选（已选 1 项）', html)
+    more = html.split('<div id="board-more" class="board-more">', 1)[1].split("</form>")[0]
+    assert 'name="kind"' in more and 'name="to"' in more and 'name="q"' not in more

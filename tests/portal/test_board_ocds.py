@@ -116,7 +116,8 @@ def framework_with_call_off(app, demo_keys, db):
     ended = sealed_announcement(app, db, "termination_announcement", "设备项目终止公告", project)
     kind = documents.get_kind("reorganisation")
     again = lifecycle.create_draft(db, user(db, "zj_clerk"), kind.code, "重新组织征集",
-                                   start_from={**kind.sample(), "project_number": project.number},
+                                   start_from={**kind.sample(), "project_number": project.number,
+                                               "return_step": "collection_announcement"},
                                    project_id=project.id)
     lifecycle.submit(db, user(db, "zj_clerk"), again, None)
     lifecycle.approve(db, user(db, "zj_reviewer"), again, None)

@@ -399,3 +399,22 @@ def test_the_subject_step_shows_only_the_fields_of_the_project_category(signed_i
     db.commit()
     services = clerk.get(f"/documents/{doc_id}/steps/subject").get_data(as_text=True)
     assert 'name="service_content"' in services and 'name="goods_function"' not in services
+
+
+def test_the_check_page_shows_lists_of_rows_as_tables_with_chinese_column_labels(
+        signed_in, db) -> None:
+    clerk = signed_in("zj_clerk")
+    doc_id = new_document(clerk, "requirements", "需求-表格")
+    check = clerk.get(f"/documents/{doc_id}/check").get_data(as_text=True)
+    sample = documents.get_kind("requirements").sample()
+    table = re.search(r'<dt id="surveyed_purchasers-label">(.*?)</dt>.*?<table class="data">'
+                      r'(.*?)</table>', check, re.S)
+    assert table, "调查的采购人 is not a table"
+    head, body = table.group(2).split("</thead>")
+    assert re.findall(r'<th scope="col">(.*?)</th>', head) == ["序号", "被调查单位", "调查结论"]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    assert len(rows) == len(sample["surveyed_purchasers"])
+    first = sample["surveyed_purchasers"][0]
+    assert re.findall(r"<td>(.*?)</td>", rows[0]) == [first["name"], first["finding"]]
+    assert "（第1行）" not in check  # no row spelt out field by field any more
+    assert 'class="table-scroll" role="region"' in check  # scrolls inside itself on a phone

@@ -124,7 +124,7 @@ def test_kind_round_trips_through_the_wizard_and_renders(app, db, signed_in, dem
     # the sample, with each sealing party's name and uscc as its organisation registered them
     expected = kind.sample()
     for party in db.get(Document, doc.id).parties:
-        block = kind.block_of(party.role)
+        block = kind.profile_block_of(party.role)
         if block is not None:
             expected[block] = {**expected[block], "name": party.org.name,
                                **({"uscc": party.org.uscc} if "uscc" in expected[block] else {})}

@@ -186,3 +186,35 @@ def test_a_purchaser_drafts_and_seals_its_own_entrustment_agreement(
                               authority.trust_roots(), authority.crls())
     assert report.ok and [s.named_party.name for s in report.signatures] == [SCHOOL, AGENCY]
     assert report.signatures[0].certifies  # the purchaser's seal reserved the agency's place
+
+
+def test_announcement_contact_blocks_carry_the_registered_uscc_locked_like_the_name(
+        db, demo_keys) -> None:
+    """征集人/代理机构/采购人 blocks of announcements: the uscc comes from the organisation's
+    registration, whatever the sample says, and a typed one cannot be submitted."""
+    from tests.helpers import project_with_approved_plan
+
+    school = org(db, SCHOOL)
+    deal = lifecycle.create_draft(db, user(db, "cg_clerk"), "deal_announcement", "成交结果公告",
+                                  start_from=documents.get_kind("deal_announcement").sample())
+    data = lifecycle.draft_formdata(deal)
+    assert (data["purchaser-name"], data["purchaser-uscc"]) == (school.name, school.uscc)
+    deal.draft_data = [[k, "91150100MA0N4X5Y6E" if k == "purchaser-uscc" else v]
+                       for k, v in deal.draft_data]
+    db.commit()
+    with pytest.raises(lifecycle.SubmissionInvalid) as refused:
+        lifecycle.submit(db, user(db, "cg_clerk"), deal, None)
+    assert school.uscc in refused.value.errors["purchaser-uscc"][0]
+
+    from portal.domain import projects
+
+    project = project_with_approved_plan(db)
+    project.agency_org_id = org(db, AGENCY).id
+    db.commit()
+    kind = documents.get_kind("termination_announcement")
+    doc = projects.draft_document(db, user(db, "zj_clerk"), project, kind.code, "终止公告",
+                                  start_from=kind.sample())
+    data = lifecycle.draft_formdata(doc)
+    assert data["collector-uscc"] == project.collector.uscc
+    assert (data["agency-name"], data["agency-uscc"]) == (AGENCY, org(db, AGENCY).uscc)
+    assert lifecycle.party_locked(doc)["agency-uscc"] == org(db, AGENCY).uscc

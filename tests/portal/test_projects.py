@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import select
@@ -408,6 +410,66 @@ def test_reorganisation_after_termination_resumes_from_the_chosen_step(
     assert terminated_project.round == 2 and terminated_project.restart_step == "solicitation"
     page = signed_in("zj_clerk").get(f"/projects/{terminated_project.id}").get_data(as_text=True)
     assert "第 2 轮" in page and "终止公告" in page  # the earlier documents stay as history
+
+
+def test_the_chosen_return_step_reopens_that_step_and_those_after_it(
+        app, db, called_project, signed_in) -> None:
+    """退回节点 征集文件: the solicitation and the call are drafted again from the earlier
+    round's data, the requirements stay, and the new call waits for the new solicitation."""
+    from portal.domain import projects
+
+    kind = documents.get_kind("solicitation")
+    earlier = projects.draft_document(db, user(db, "dl_clerk"), called_project, kind.code,
+                                      "征集文件", start_from={**kind.sample(),
+                                                             "payment_terms": "第一轮的付款条件"})
+    lifecycle.submit(db, user(db, "dl_clerk"), earlier, None)
+    approved_termination_request(db, called_project)
+    lifecycle.publish(db, user(db, "dl_clerk"),
+                      sealed_termination(app, db, called_project, "终止公告"), None)
+    request = reorganisation(db, called_project, return_step="solicitation")
+    lifecycle.submit(db, user(db, "zj_clerk"), request, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), request, None)
+
+    page = signed_in("dl_clerk").get(f"/projects/{called_project.id}").get_data(as_text=True)
+    assert "第 2 轮：自“征集文件”起重新组织" in page
+    assert "采购需求、采购方案保持上一轮的内容" in page
+    assert page.count("待重新编制") == 2  # the solicitation and the call
+    assert f"/documents/new?kind=solicitation&amp;project={called_project.id}" in page
+    todo = signed_in("dl_clerk").get("/todo").get_data(as_text=True)
+    assert "待重新编制" in todo and f"/projects/{called_project.id}" in todo
+    assert "待重新编制" not in signed_in("zj_clerk").get("/todo").get_data(as_text=True)
+
+    redone = projects.draft_document(db, user(db, "dl_clerk"), called_project, kind.code,
+                                     "征集文件（第二轮）")
+    assert lifecycle.draft_formdata(redone)["payment_terms"] == "第一轮的付款条件"
+    chosen = [lot["number"] for lot in documents.get_kind("reorganisation").sample()["lots"]]
+    assert len(kind.sample()["lots"]) > len(chosen)  # round one called more lots
+    draft = lifecycle.draft_formdata(redone)
+    assert [draft[key] for key in draft if re.fullmatch(r"lots-\d+-number", key)] == chosen
+    call = projects.draft_document(db, user(db, "dl_clerk"), called_project,
+                                   "collection_announcement", "重新征集公告",
+                                   start_from=documents.get_kind("collection_announcement")
+                                   .sample())
+    lifecycle.submit(db, user(db, "dl_clerk"), call, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), call, None, OPINION)
+    from portal.domain import sealing
+    from tests.helpers import seal_as, work
+
+    work(app)
+    db.expire_all()
+    sealing.confirm(db, user(db, "zj_clerk"), seal_as(app, db, call, "zj_clerk"))
+    sealing.confirm(db, user(db, "dl_clerk"), seal_as(app, db, call, "dl_clerk"))
+    with pytest.raises(TransitionNotAllowed, match="第 2 轮须先重新完成：征集文件"):
+        lifecycle.publish(db, user(db, "dl_clerk"), call, None)
+    page = signed_in("dl_clerk").get(f"/projects/{called_project.id}").get_data(as_text=True)
+    assert page.count("待重新编制") == 0 and "征集文件（第二轮）" in page
+
+    requirements = documents.get_kind("requirements")
+    again = projects.draft_document(db, user(db, "zj_clerk"), called_project,
+                                    requirements.code, "采购需求", start_from=requirements.sample())
+    with pytest.raises(lifecycle.SubmissionInvalid) as refused:
+        lifecycle.submit(db, user(db, "zj_clerk"), again, None)
+    assert "“采购需求”保持上一轮的内容" in refused.value.errors["project_number"][0]
 
 
 def test_an_active_project_cannot_be_reorganised(db, approved_project) -> None:
