@@ -62,10 +62,11 @@ def opened(orgs: list[Organisation], prices: list[str | None]) -> list[OpenedRes
             for i, (org, p) in enumerate(zip(orgs, prices, strict=False))]
 
 
-def started_evaluation(app: Any, db: Any) -> Any:
-    """Lot 01 (maximum 6,500.00) of a price-first solicitation at 20%: three decrypted responses
-    and one that was not decrypted in the window; a panel of three, 刘明 leading."""
-    project = solicitation_project(app, db, elimination_rate="20")
+def started_evaluation(app: Any, db: Any, project: Any = None) -> Any:
+    """Lot 01 (maximum 6,500.00) of a price-first solicitation at 20% (of ``project`` if its call
+    is published already): three decrypted responses and one that was not decrypted in the
+    window; a panel of three, 刘明 leading."""
+    project = project or solicitation_project(app, db, elimination_rate="20")
     panel = [seat(e.id, e.display_name, "内蒙古大学", True, i == 0)
              for i, e in enumerate(experts(db))]
     orgs = suppliers(db)
@@ -77,4 +78,5 @@ def started_evaluation(app: Any, db: Any) -> Any:
     db.add(other)
     db.commit()
     late = opened_one(other.id, other.name, other.uscc, "", "", "", None, "", utcnow(), False)
-    return ev.start(db, user(db, "zj_clerk"), project, "01", [*responses, late], panel)
+    organiser = user(db, "dl_clerk" if project.agency_org_id else "zj_clerk")
+    return ev.start(db, organiser, project, "01", [*responses, late], panel)

@@ -26,7 +26,7 @@ from portal.evaluation_forms import (
     SubstantiveForm,
 )
 from portal.forms import EmptyForm
-from portal.models import CreditResult, Evaluation, Project, User, Verdict
+from portal.models import CreditResult, Evaluation, EvaluationStatus, Project, User, Verdict
 from portal.policy import SIGNED_IN, access
 from portal.web import render
 
@@ -63,6 +63,28 @@ def _evaluation(evaluation_id: int) -> Evaluation:
     return evaluation
 
 
+#: The supplier-row forms each stage shows.
+STAGE_STEPS = {EvaluationStatus.qualification: ("credit", "qualification"),
+               EvaluationStatus.scoring: ("substantive", "score")}
+
+
+def _prefix(entry_id: int, step: str) -> str:
+    """Each row's form has its own field ids (a page holds one form per supplier and step)."""
+    return f"e{entry_id}-{step}"
+
+
+def _forms(evaluation: Evaluation, posted: dict[str, FlaskForm]) -> dict[str, FlaskForm]:
+    """Every form the page may show, the one just posted (with its errors) among them."""
+    forms = {key: form for key, form in posted.items()}
+    for entry in evaluation.entries:
+        for step in STAGE_STEPS.get(evaluation.status, ()):
+            key = _prefix(entry.id, step)
+            if key not in forms:
+                forms[key] = ENTRY_STEPS[step][0](prefix=key, formdata=None)
+    forms.setdefault("return", ReturnToPanelForm(formdata=None))
+    return forms
+
+
 def _context(evaluation: Evaluation) -> dict[str, Any]:
     """What the page and its progress fragment show."""
     return {
@@ -73,16 +95,14 @@ def _context(evaluation: Evaluation) -> dict[str, Any]:
         "judged": ev.judged, "scored_by": ev.scored_by, "to_score": ev.to_score,
         "verdict_labels": {"passed": _("通过"), "failed": _("不通过")},
         "credit_labels": {"clean": _("未发现不良信用记录"), "listed": _("列入失信名单")},
-        "credit_form": CreditForm, "qualification_form": QualificationForm,
-        "substantive_form": SubstantiveForm, "score_form": ScoreForm,
-        "return_form": ReturnToPanelForm, "forms": {}, "refusal": None, "refused_entry": None,
+        "forms": _forms(evaluation, {}), "refusal": None, "refused_entry": None,
     }
 
 
 def _page(evaluation: Evaluation, status: int = 200, forms: dict[str, FlaskForm] | None = None,
           refusal: str | None = None, refused_entry: int | None = None) -> Any:
     return render("evaluation/show.html", status, **{
-        **_context(evaluation), "forms": forms or {}, "refusal": refusal,
+        **_context(evaluation), "forms": _forms(evaluation, forms or {}), "refusal": refusal,
         "refused_entry": refused_entry})
 
 
@@ -130,8 +150,8 @@ def record(evaluation_id: int, entry_id: int, step: str) -> Any:
     if step not in ENTRY_STEPS:
         raise NotFound()
     form_class, command = ENTRY_STEPS[step]
-    form = form_class()
-    forms = {f"{entry_id}-{step}": form}
+    form = form_class(prefix=_prefix(entry_id, step))
+    forms = {_prefix(entry_id, step): form}
     if not form.validate_on_submit():
         return _page(evaluation, 400, forms, refused_entry=entry_id)
     try:

@@ -19,9 +19,13 @@ def started(app, db, demo_keys) -> Any:
 
 
 def post(client: Any, evaluation: Any, path: str, **data: str) -> Any:
+    """As the page's form for ``path`` posts: a supplier row's form has its own field prefix."""
     page = client.get(f"/evaluations/{evaluation.id}").get_data(as_text=True)
-    return client.post(f"/evaluations/{evaluation.id}/{path}",
-                       data={**data, "csrf_token": csrf_token(page)})
+    fields = {**data, "csrf_token": csrf_token(page)}
+    if path.startswith("entries/"):
+        _, entry_id, step = path.split("/")
+        fields = {f"e{entry_id}-{step}-{name}": value for name, value in fields.items()}
+    return client.post(f"/evaluations/{evaluation.id}/{path}", data=fields)
 
 
 def test_suppliers_other_organisations_and_the_public_never_see_the_evaluation(

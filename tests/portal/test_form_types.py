@@ -14,11 +14,15 @@ from wtforms import HiddenField
 from wtforms.fields.core import UnboundField
 
 import documents
+from portal import evaluation_forms
 from portal import forms as portal_forms
+from portal.domain import evaluation as ev
 from portal.domain import expert_draws, lifecycle, panels, projects, sealing
-from portal.models import Organisation, Region, User
+from portal.models import EvaluationStatus, Organisation, Region, User, Verdict
+from tests.evaluation_setup import started_evaluation
 from tests.form_types import captured_forms, check_field_types
 from tests.helpers import approved_contract, project_with_approved_plan, work
+from tests.portal.test_evaluation import qualify_everyone
 from tests.portal.test_every_kind_wizard import DRAFTER, PARTY_ORG
 from tests.portal.test_experts import signed_in_as
 from tests.portal.test_participation import open_call  # noqa: F401 - a fixture
@@ -40,8 +44,9 @@ def portal_form_classes() -> set[str]:
         return any(field.field_class is not HiddenField for _, field in
                    inspect.getmembers(cls, lambda value: isinstance(value, UnboundField)))
 
-    return {name for name, cls in inspect.getmembers(portal_forms, inspect.isclass)
-            if issubclass(cls, FlaskForm) and cls.__module__ == portal_forms.__name__
+    return {name for module in (portal_forms, evaluation_forms)
+            for name, cls in inspect.getmembers(module, inspect.isclass)
+            if issubclass(cls, FlaskForm) and cls.__module__ == module.__name__
             and visible(cls)}
 
 
@@ -103,6 +108,23 @@ def test_every_portal_form_renders_its_fields_as_their_types(app, db, demo_keys,
     visit(expert, f"/reviews/{seat.id}")
     panels.check_in(db, seat.expert.user, seat, "id_number", seat.expert.id_number)
     visit(expert, f"/reviews/{seat.id}")
+
+    # 评审: the organiser's credit and qualification forms, then the leader's verdict and the
+    # organiser's 退回 once the panel has judged
+    evaluation = started_evaluation(app, db, open_call)  # entrusted to 中咨 above
+    visit(signed_in("dl_clerk"), f"/evaluations/{evaluation.id}")
+    qualify_everyone(db, evaluation, "dl_clerk")
+    ev.finish_qualification(db, user(db, "dl_clerk"), evaluation)
+    leader = signed_in_as(app, "expert_t0")
+    visit(leader, f"/evaluations/{evaluation.id}")
+    for entry in ev.qualified(evaluation):
+        ev.record_substantive(db, user(db, "expert_t0"), evaluation, entry.id,
+                              Verdict.passed, "")
+    ev.submit_review(db, user(db, "expert_t0"), evaluation)
+    visit(signed_in("dl_clerk"), f"/evaluations/{evaluation.id}")
+    evaluation.method, evaluation.status = "quality_first", EvaluationStatus.scoring
+    db.commit()  # the same lot scored by quality: each expert's score form
+    visit(leader, f"/evaluations/{evaluation.id}")
 
     assert checked >= portal_form_classes(), portal_form_classes() - checked
 
