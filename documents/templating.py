@@ -9,6 +9,8 @@ extends ``default/<name>``, which always means the default file.
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -18,7 +20,7 @@ from typing import Any
 
 from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound
 from jinja2.loaders import split_template_path
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from codes.region import validate_region
 from documents.choices import CHOICES
@@ -105,6 +107,52 @@ def _add_hours(value: datetime | None, hours: int | None) -> datetime | None:
     return None
 
 
+def _ems(text: str) -> float:
+    """Width in em: CJK and full-width characters take one, everything else about half."""
+    return sum(1.0 if unicodedata.east_asian_width(char) in "WF" else 0.55 for char in text)
+
+
+def _kept(text: str) -> Markup:
+    return Markup('<span class="keep">%s</span>') % text
+
+
+#: Line widths in em at 15.75 pt: the body line, a signature column, an issuer block.
+LINE_EMS = 28
+#: Where a name too long for its line may break: before its legal form, never inside it.
+_LEGAL_FORM = re.compile(r"(股份有限公司|有限责任公司|有限公司|合伙企业|公司|中心|集团|研究院|"
+                         r"委员会|管理局|事务所|学院|大学|医院|局|厅|院|所|处|站)$")
+
+
+def _keep(value: Any, ems: float = LINE_EMS) -> Markup:
+    """A name or number that must not break across lines (bank accounts, uscc, organisation
+    names). When it cannot fit on one line of ``ems`` it breaks, but never inside its legal
+    form (…技术/有限公司, not …有限公/司)."""
+    if value is None or value == "":
+        return Markup("")
+    text = str(value)
+    if _ems(text) <= ems:
+        return _kept(text)
+    match = _LEGAL_FORM.search(text)
+    if match is None:
+        return escape(text)
+    return escape(text[: match.start()]) + _kept(match.group(1))
+
+
+def _keep_tail(value: Any, count: int = 4) -> Markup:
+    """Title text whose last ``count`` characters stay on one line: no "公告" standing alone.
+    Markup before the last tag (a ``<br>`` splitting a title) is kept as it is."""
+    head = Markup("")
+    if isinstance(value, Markup):
+        markup = str(value).strip()
+        cut = markup.rfind(">") + 1
+        head, text = Markup(markup[:cut]), Markup(markup[cut:]).unescape()  # noqa: S704
+    else:
+        text = str(value or "").strip()
+    if len(text) <= count:
+        return head + _kept(text)
+    return head + escape(text[:-count]) + _kept(text[-count:])
+
+
 class SectionCounter:
     """Numbers headings 一、二、… even when optional sections are left out."""
 
@@ -128,6 +176,8 @@ FILTERS: Mapping[str, Callable[..., Any]] = {
     "label": _label,
     "labels": _labels,
     "rich": _rich,
+    "keep": _keep,
+    "keep_tail": _keep_tail,
     "paragraphs": lambda v: html_to_paragraphs(v) if isinstance(v, str) else [],
 }
 

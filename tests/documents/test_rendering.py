@@ -118,19 +118,24 @@ def test_the_pdf_text_has_the_title_and_every_sample_value(code: str,
 
 
 @pytest.mark.parametrize("code", KIND_CODES)
-def test_fonts_are_embedded_cjk_subsets_of_one_face(code: str, pdf_files: dict[str, Path]) -> None:
+def test_fonts_are_embedded_cjk_subsets_of_the_type_scale(code: str,
+                                                          pdf_files: dict[str, Path]) -> None:
+    """Body serif, bold serif title (小标宋 style), bold sans headings (黑体 style): no more."""
     fonts = _fonts(pdf_files[code])
     assert fonts
     for name, *rest in fonts:
-        assert re.fullmatch(r"[A-Z]{6}\+Noto-Serif-CJK-SC(-Bold)?", name), name
+        assert re.fullmatch(r"[A-Z]{6}\+Noto-(Serif-CJK-SC(-Bold)?|Sans-CJK-SC-Bold)", name), name
         assert rest[-5:-3] == ["yes", "yes"], rest  # embedded, subset
-    # Only rich text that asks for <strong> brings in a second face.
-    assert len(fonts) <= 2
+    names = {name.split("+")[1] for name, *_ in fonts}
+    assert "Noto-Serif-CJK-SC-Bold" in names  # the title
+    assert len(fonts) <= 3
 
 
 def test_cjk_faces_are_embedded_as_compact_cff(pdf_files: dict[str, Path]) -> None:
     fonts = _fonts(pdf_files["collection_announcement"])
-    assert [row[1:4] for row in fonts] == [["CID", "Type", "0C"]]
+    assert [name.split("+")[1] for name, *_ in fonts] == [
+        "Noto-Serif-CJK-SC-Bold", "Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC-Bold"]
+    assert all(row[1:4] == ["CID", "Type", "0C"] for row in fonts)
 
 
 def test_page_numbers_read_dash_number_dash(pdf_files: dict[str, Path]) -> None:
@@ -240,7 +245,8 @@ def test_the_html_declares_language_fonts_and_gbt9704_page(samples: dict[str, An
     assert '<html lang="zh-CN">' in html
     assert '"Noto Serif CJK SC"' in html
     assert "margin: 37mm 26mm 35mm 28mm" in html
-    assert "font-size: 22pt" in html and "font-size: 16pt" in html
+    assert "font-size: 22pt" in html and "font-size: 15.75pt" in html
+    assert '"Noto Sans CJK SC"' in html and "--title-weight: bold" in html
     assert "display: table-header-group" in html
     assert 'id="seal-anchor-supplier"' in html and 'id="seal-anchor-purchaser"' in html
 
@@ -376,8 +382,28 @@ def test_a_deployment_font_folder_replaces_the_body_face(tmp_path: Path, samples
     path = tmp_path / "out.pdf"
     path.write_bytes(render_pdf("termination_announcement",
                                 samples["termination_announcement"]).content)
-    names = [row[0] for row in _fonts(path)]
-    assert names and all(re.fullmatch(r"[A-Z]{6}\+Kuangcai-Body", name) for name in names)
+    names = {row[0].split("+")[1] for row in _fonts(path)}
+    # the body (and its bold) come from the folder; title and headings stay Noto
+    assert "Kuangcai-Body" in names
+    assert names <= {"Kuangcai-Body", "Kuangcai-Body-Bold", "Noto-Serif-CJK-SC-Bold",
+                     "Noto-Sans-CJK-SC-Bold"}
+
+
+def test_licensed_title_and_heading_faces_are_used_at_their_own_weight(
+        tmp_path: Path, samples: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """方正小标宋 and 黑体 are heavy already: no synthetic bold on a supplied title or heading."""
+    sans = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    if not sans.exists():
+        pytest.skip("fonts-noto-cjk's sans face is not installed")
+    for role in ("title", "heading"):
+        (tmp_path / f"{role}.ttc").symlink_to(sans)
+    monkeypatch.setenv("KUANGCAI_FONT_DIR", str(tmp_path))
+    path = tmp_path / "out.pdf"
+    path.write_bytes(render_pdf("termination_announcement",
+                                samples["termination_announcement"]).content)
+    names = {row[0].split("+")[1] for row in _fonts(path)}
+    assert {"Kuangcai-Title", "Kuangcai-Heading"} <= names
+    assert not {"Kuangcai-Title-Bold", "Kuangcai-Heading-Bold"} & names
 
 
 def test_a_missing_font_folder_is_an_error(samples: dict[str, Any], tmp_path: Path) -> None:
