@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound
+from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound, pass_environment
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
@@ -153,6 +153,45 @@ def _keep_tail(value: Any, count: int = 4) -> Markup:
     return head + escape(text[:-count]) + _kept(text[-count:])
 
 
+#: What a format text shows where the party fills in a value.
+BLANK = "＿＿＿＿＿＿"
+
+
+def _blank_like(value: Any) -> Any:
+    """``value``'s shape with nothing filled in: text becomes a blank line to write on, dates,
+    amounts and counts print nothing, a table keeps one empty row."""
+    if isinstance(value, Mapping):
+        return {key: _blank_like(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_blank_like(value[0])] if value and isinstance(value[0], Mapping) else []
+    if isinstance(value, str):
+        return f"<p>{BLANK}</p>" if value.lstrip().startswith("<") else BLANK
+    return None
+
+
+def _merged(blank: dict[str, Any], known: Mapping[str, Any]) -> dict[str, Any]:
+    for key, value in known.items():
+        if isinstance(value, Mapping) and isinstance(blank.get(key), dict):
+            blank[key] = _merged(blank[key], value)
+        elif value not in (None, ""):
+            blank[key] = value
+    return blank
+
+
+@pass_environment
+def _form_text(env: Environment, kind_code: str, known: Mapping[str, Any]) -> Markup:
+    """The text of another kind (``_<kind>_text.html``, the file its own document renders) as a
+    format text inside this one: its sample's shape blanked, then ``known`` filled in. A
+    change to the 框架协议 or 采购合同 text thus shows in every document that carries it."""
+    from documents.catalogue import get_kind
+    from documents.validation import validate
+
+    kind = get_kind(kind_code)
+    values = _merged(_blank_like(dict(validate(kind.code, kind.sample()).data)), known)
+    values.update(kind=kind, sec=SectionCounter(), embedded=True)
+    return Markup(env.get_template(f"_{kind.code}_text.html").render(values))  # noqa: S704
+
+
 class SectionCounter:
     """Numbers headings 一、二、… even when optional sections are left out."""
 
@@ -190,6 +229,8 @@ def _finalize(value: Any) -> Any:
 def configure(env: Environment) -> Environment:
     env.filters.update(FILTERS)
     env.globals["sections"] = SectionCounter
+    env.globals["form_text"] = _form_text
+    env.globals["embedded"] = False
     return env
 
 

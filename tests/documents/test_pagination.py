@@ -77,13 +77,14 @@ def outside_margins(lines: list[Line]) -> list[Line]:
 
 
 def pages_ending_in_bold(lines: list[Line]) -> list[tuple[int, str]]:
-    """Pages whose last row is a heading, a table head or a title (bold introduces content).
-    The document's own last page may end however it ends."""
+    """Pages whose last row is a heading, a table head or a title (bold introduces content;
+    a bold 合计 row closes its table). The document's own last page may end however it ends."""
     pages = rows_by_page(lines)
     last_page = max(pages)
     return [(page, " ".join(line.text for line in rows[-1]))
             for page, rows in pages.items()
-            if page != last_page and all(line.bold for line in rows[-1])]
+            if page != last_page and all(line.bold for line in rows[-1])
+            and not rows[-1][0].text.startswith("合计")]  # a total closes its table
 
 
 def lonely_totals(lines: list[Line]) -> list[int]:
@@ -243,3 +244,17 @@ def test_a_long_token_wraps_inside_its_cell(hard_layouts: Any) -> None:
     amounts = [line for line in lines if line.text.endswith("345,600.00")]
     assert amounts
     assert max(line.right for line in amounts) <= RIGHT + TOLERANCE
+
+
+def test_headings_and_totals_stay_with_what_follows_wherever_the_page_ends(
+        sample_of: Any, tmp_path: Path) -> None:
+    """A contract grown one item at a time moves every heading and the 合计 row across the
+    foot of a page; none may end one, and 合计 never sits alone under the table head."""
+    for count in range(10, 24):
+        data = sample_of("contract")
+        row = data["items"][0]
+        data["items"] = [dict(row, name=f"台式计算机{n}") for n in range(count)]
+        data["total_amount"] = f"{Decimal(row['amount']) * count:.2f}"
+        lines = layout(render(tmp_path, "contract", data, f"contract-{count}"))
+        assert pages_ending_in_bold(lines) == [], count
+        assert lonely_totals(lines) == [], count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from collections.abc import Callable
 from datetime import date, datetime
@@ -111,7 +112,7 @@ def test_every_kind_renders_its_sample_to_a_pdf(code: str, rendered_pdfs: dict[s
 @pytest.mark.parametrize("code", KIND_CODES)
 def test_the_pdf_text_has_the_title_and_every_sample_value(code: str,
                                                            pdf_texts: dict[str, str]) -> None:
-    text = squash(pdf_texts[code])
+    text = re.sub(r"—\d+—", "", squash(pdf_texts[code]))  # a page may end mid-value
     assert squash(get_kind(code).title) in text
     missing = [value for value in _expected_texts(code) if squash(value) not in text]
     assert not missing
@@ -456,3 +457,43 @@ def test_quality_first_shortlists_publish_the_lowest_score(sample_of: Sample,
     text = _squashed_pdf("shortlist_announcement", data, tmp_path)
     assert "最低入围得分：86.5分" in text and "最低入围得分：90分" in text
     assert "最高入围价格" not in text
+
+
+def test_the_solicitation_carries_the_agreement_and_contract_texts(pdf_texts: dict[str, str],
+                                                                    samples: dict[str, Any]
+                                                                    ) -> None:
+    """征集文件 and 框架协议 carry the texts their own kinds render (format texts with blanks),
+    the agency fee figure, and the 征集文件 has a cover page."""
+    solicitation = re.sub(r"—\d+—", "", squash(pdf_texts["solicitation"]))
+    agreement = re.sub(r"—\d+—", "", squash(pdf_texts["framework_agreement"]))
+    # section headings of the 框架协议 and the 采购合同 texts, rendered from their own partials
+    for heading in ("产品升级换代", "入围供应商清退和补充", "双方权利和义务", "入围产品及协议价格"):
+        assert heading in solicitation, heading
+    for heading in ("合同标的", "合同价款", "交货地点及时间", "违约责任", "争议解决"):
+        assert heading in solicitation and heading in agreement, heading
+    assert "附件：采购合同（格式文本）" in agreement
+    assert samples["solicitation"]["upgrade_rules"] in solicitation
+    assert "¥120,000.00" in solicitation
+    cover = pdf_texts["solicitation"].split("\f")[0]
+    assert "征集人" in cover and "第一章" not in cover and "—1—" not in squash(cover)
+
+
+def test_one_change_to_the_contract_text_shows_in_all_three(samples: dict[str, Any],
+                                                            tmp_path: Path) -> None:
+    from documents.templating import environment
+
+    root = tmp_path / "templates"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "templates" / "documents", root)
+    partial = root / "default" / "_contract_text.html"
+    partial.write_text(partial.read_text("utf-8").replace("合同价款", "合同价款与结算"), "utf-8")
+    from documents import templating
+
+    original = templating.TEMPLATE_ROOT
+    templating.TEMPLATE_ROOT = root
+    environment.cache_clear()
+    try:
+        for code in ("contract", "framework_agreement", "solicitation"):
+            assert "合同价款与结算" in render_html(code, samples[code]), code
+    finally:
+        templating.TEMPLATE_ROOT = original
+        environment.cache_clear()
