@@ -9,6 +9,7 @@ so they survive any editor. Seal anchors are dropped: seals go on the PDF.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,7 +18,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from documents.docx_builder import new_document, to_bytes
 from documents.fonts import HEADING_FAMILY
@@ -186,6 +187,36 @@ class _Writer:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 total = "total" in _classes(row)
                 _runs(paragraph, cell, bold=cell.tag == "th" or total, size=size)
+        _column_widths(grid, rows, width)
+
+
+def _ems(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(char) in "WF" else 0.55 for char in text)
+
+
+def _column_widths(grid: Any, rows: list[Any], width: int) -> None:
+    """Columns as wide as their content asks (long text capped, amounts whole), filling the
+    156 mm text block, so LibreOffice and Word do not fall back to equal columns."""
+    wanted = [2.0] * width
+    for row in rows:
+        column = 0
+        for cell in (c for c in row if c.tag in ("td", "th")):
+            span = int(cell.get("colspan") or 1)
+            if span == 1:
+                text = _SPACE.sub(" ", cell.text_content()).strip()
+                whole = "num" in _classes(cell)  # an amount never breaks
+                need = _ems(text) + 1 if whole else min(_ems(text), 10.0) + 1
+                if cell.tag == "th":
+                    need = min(need, 5.0)
+                wanted[column] = max(wanted[column], need)
+            column += span
+    total = sum(wanted)
+    grid.autofit = False
+    for index, column in enumerate(grid.columns):
+        share = Mm(156 * wanted[index] / total)
+        column.width = share
+        for cell in column.cells:
+            cell.width = share
 
 
 def _alternate_page_numbers(document: DocxDocument) -> None:
