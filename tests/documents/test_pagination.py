@@ -258,3 +258,31 @@ def test_headings_and_totals_stay_with_what_follows_wherever_the_page_ends(
         lines = layout(render(tmp_path, "contract", data, f"contract-{count}"))
         assert pages_ending_in_bold(lines) == [], count
         assert lonely_totals(lines) == [], count
+
+
+def pages_ending_in_a_lead(lines: list[Line]) -> list[tuple[int, str]]:
+    """Pages whose last row introduces what follows: a label ending in "：" or a lot's
+    threshold line, which belong with the table or text under them."""
+    pages = rows_by_page(lines)
+    last_page = max(pages)
+    found = []
+    for page, rows in pages.items():
+        text = "".join(line.text for line in rows[-1]).strip()
+        if page != last_page and (text.endswith("：") or text.startswith(("最高入围价格",
+                                                                         "最低入围得分"))):
+            found.append((page, text))
+    return found
+
+
+def test_a_lot_heading_and_threshold_stay_with_the_lots_table(sample_of: Any,
+                                                              tmp_path: Path) -> None:
+    """第02包, its 最高入围价格 and its table on one page, wherever the first lot ends."""
+    for count in range(1, 12):
+        data = sample_of("shortlist_announcement")
+        first = data["lots"][0]
+        supplier = first["suppliers"][0]
+        first["suppliers"] = [dict(supplier, name=f"{n}号{supplier['name']}")
+                              for n in range(count)]
+        lines = layout(render(tmp_path, "shortlist_announcement", data, f"shortlist-{count}"))
+        assert pages_ending_in_bold(lines) == [], count
+        assert pages_ending_in_a_lead(lines) == [], count
