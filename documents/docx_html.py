@@ -37,6 +37,9 @@ def _inline(element: Any, bold: bool = False) -> Iterator[tuple[str, bool]]:
     bold = bold or element.tag in ("strong", "b", "th")
     if element.tag == "br":
         yield "\n", bold
+    elif "keep" in _classes(element):  # a number or name kept whole: no-break spaces
+        yield element.text_content().replace(" ", "\u00a0"), bold
+        return
     elif element.text:
         yield element.text, bold
     for child in element:
