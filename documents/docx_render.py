@@ -39,8 +39,20 @@ def _finalize(value: Any) -> Any:
     return "" if value is None else value
 
 
+#: docProps/app.xml without the "Microsoft Macintosh Word" of python-docx's default template.
+APP_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>\xe6\xa1\x86\xe9\x87\x87</Application><DocSecurity>0</DocSecurity>"
+    b"</Properties>"
+)
+
+
 def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a zip with fixed timestamps and attributes, entries in their original order."""
+    """Rewrite a zip with fixed timestamps and attributes, entries in their original order,
+    and the application named as 框采."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
@@ -49,18 +61,14 @@ def normalise_zip(data: bytes) -> bytes:
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             entry.create_system = 3
-            target.writestr(entry, source.read(info.filename), compresslevel=6)
+            content = APP_XML if info.filename == "docProps/app.xml" else source.read(info)
+            target.writestr(entry, content, compresslevel=6)
     return out.getvalue()
 
 
-def render_docx_template(
-    template: Path, context: dict[str, Any], dated: date | None, title: str
-) -> bytes:
-    from docxtpl import DocxTemplate
-
-    document = DocxTemplate(str(template))
-    document.render(context, jinja_env=docx_environment(), autoescape=True)
-    properties = document.docx.core_properties
+def _stamp(document: Any, dated: date | None, title: str) -> bytes:
+    """Metadata of the document's own making: its date, 框采 as author, no generator notes."""
+    properties = document.core_properties
     stamp = datetime(dated.year, dated.month, dated.day, tzinfo=UTC) if dated else FALLBACK_DATE
     properties.created = stamp
     properties.modified = stamp
@@ -69,6 +77,28 @@ def render_docx_template(
     properties.last_modified_by = "框采"
     properties.author = "框采"
     properties.title = title
+    properties.comments = ""
+    properties.subject = ""
+    properties.keywords = ""
+    properties.category = ""
     buffer = io.BytesIO()
     document.save(buffer)
     return normalise_zip(buffer.getvalue())
+
+
+def render_docx_template(
+    template: Path, context: dict[str, Any], dated: date | None, title: str
+) -> bytes:
+    """A region's own Word template (docxtpl), for wording a region edits in Word."""
+    from docxtpl import DocxTemplate
+
+    document = DocxTemplate(str(template))
+    document.render(context, jinja_env=docx_environment(), autoescape=True)
+    return _stamp(document.docx, dated, title)
+
+
+def render_docx_html(html: str, dated: date | None, title: str) -> bytes:
+    """The DOCX of the HTML the PDF is made from: the same content in both files."""
+    from documents.docx_html import html_to_docx
+
+    return _stamp(html_to_docx(html), dated, title)

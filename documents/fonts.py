@@ -1,10 +1,18 @@
 """Fonts for documents: which faces templates use, and how small they are embedded.
 
-By default one face, "Noto Serif CJK SC" Regular from Debian's fonts-noto-cjk, sets every
-word: each extra face costs 50–100 ms and bytes. A deployment licensed for 方正小标宋 or
-仿宋_GB2312 points ``KUANGCAI_FONT_DIR`` (or ``font_dir=``) at a folder holding
-``title.*``, ``body.*`` and/or ``heading.*`` (.otf, .ttf or .ttc); those files are used for
-titles, body text and headings, with Noto as the fallback for anything they lack.
+A 公文 type scale from Debian's fonts-noto-cjk (Regular and Bold only; all SIL OFL):
+the title in "Noto Serif CJK SC" Bold (the open stand-in for 方正小标宋), first-level
+headings in "Noto Sans CJK SC" Bold (黑体 style), the body in "Noto Serif CJK SC" Regular,
+and Serif Bold where the format asks for bold (second-level headings, table heads, totals).
+Debian has no openly licensed 仿宋 face covering simplified Chinese (fonts-cwtex-fs is a
+traditional-only Big5 font), so the body stays in the serif. Each face costs 50–100 ms and,
+after :func:`shrink_cff_fonts`, only the glyphs it sets.
+
+A deployment licensed for 方正小标宋 or 仿宋_GB2312 points ``KUANGCAI_FONT_DIR`` (or
+``font_dir=``) at a folder holding ``title.*``, ``body.*`` and/or ``heading.*`` (.otf, .ttf or
+.ttc); those files are used for titles, body text and headings, with Noto as the fallback for
+anything they lack. Such faces are single-weight designs (小标宋 and 黑体 are already heavy),
+so their role's weight turns normal instead of WeasyPrint synthesising a bold.
 
 WeasyPrint subsets with HarfBuzz but keeps glyph ids, so a CJK face with ids up to 65,000
 stays 100–250 KB even for thirty glyphs. :func:`shrink_cff_fonts` re-subsets each CID-keyed
@@ -26,7 +34,8 @@ from typing import Any
 from documents.errors import RendererUnavailable
 
 BODY_FAMILY = "Noto Serif CJK SC"
-HEADING_FAMILY = "Noto Serif CJK SC"
+TITLE_FAMILY = "Noto Serif CJK SC"
+HEADING_FAMILY = "Noto Sans CJK SC"
 FONT_DIR_ENV = "KUANGCAI_FONT_DIR"
 _FONT_SUFFIXES = (".otf", ".ttf", ".ttc")
 _ROLES = {"body": "Kuangcai Body", "title": "Kuangcai Title", "heading": "Kuangcai Heading"}
@@ -68,10 +77,18 @@ def fonts_css(font_dir: Path | None) -> str:
     body = f'"{BODY_FAMILY}", serif'
     if "body" in files:
         body = f'"{_ROLES["body"]}", {body}'
-    title = f'"{_ROLES["title"]}", {body}' if "title" in files else body
-    heading = f'"{_ROLES["heading"]}", {body}' if "heading" in files else body
+    title = f'"{TITLE_FAMILY}", serif'
+    if "title" in files:
+        title = f'"{_ROLES["title"]}", {title}'
+    heading = f'"{HEADING_FAMILY}", sans-serif'
+    if "heading" in files:
+        heading = f'"{_ROLES["heading"]}", {heading}'
+    # A licensed 方正小标宋 or 黑体 is heavy in its regular weight; Noto needs its Bold.
+    title_weight = "normal" if "title" in files else "bold"
+    heading_weight = "normal" if "heading" in files else "bold"
     rules.append(
-        f":root {{ --body-font: {body}; --title-font: {title}; --heading-font: {heading}; }}"
+        f":root {{ --body-font: {body}; --title-font: {title}; --heading-font: {heading};"
+        f" --title-weight: {title_weight}; --heading-weight: {heading_weight}; }}"
     )
     return "\n".join(rules)
 

@@ -17,7 +17,7 @@ from documents.errors import UnsupportedFormat, ValidationFailed
 from documents.fonts import font_dir_from, fonts_css
 from documents.kind import Kind
 from documents.pdf_render import SealAnchor, html_to_pdf
-from documents.templating import SectionCounter, environment, template_path
+from documents.templating import DEFAULT_FOLDER, SectionCounter, environment, template_path
 from documents.validation import ValidatedDocument, preview_data, validate
 
 PDF = "application/pdf"
@@ -114,15 +114,22 @@ def render_pdf(
 def render_docx(
     kind_code: str, data: Mapping[str, Any] | ValidatedDocument, region: str | None = None
 ) -> RenderedFile:
-    """The editable DOCX (docxtpl) of the four kinds that have one."""
-    from documents.docx_render import render_docx_template
+    """The editable DOCX of the kinds that have one.
+
+    Made from the same HTML as the PDF (so both carry the same text), unless the region has its
+    own Word template beside its HTML ones: that one is filled with docxtpl.
+    """
+    from documents.docx_render import render_docx_html, render_docx_template
 
     kind = get_kind(kind_code)
     if kind.docx_template is None:
         raise UnsupportedFormat(f"{kind.title}（{kind.code}）没有 DOCX 版本")
     typed = _typed(kind, data)
-    values = context(kind, typed, region, preview=False, css="")
-    content = render_docx_template(
-        template_path(kind.docx_template, region), values, document_date(typed), kind.title
-    )
+    template = template_path(kind.docx_template, region)
+    if template.parent.name != DEFAULT_FOLDER:
+        values = context(kind, typed, region, preview=False, css="")
+        content = render_docx_template(template, values, document_date(typed), kind.title)
+    else:
+        html = render_html(kind.code, ValidatedDocument(kind=kind.code, data=typed), region)
+        content = render_docx_html(html, document_date(typed), kind.title)
     return RenderedFile.of(content, DOCX)

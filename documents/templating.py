@@ -9,6 +9,8 @@ extends ``default/<name>``, which always means the default file.
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -16,9 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound
+from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound, pass_environment
 from jinja2.loaders import split_template_path
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from codes.region import validate_region
 from documents.choices import CHOICES
@@ -105,6 +107,91 @@ def _add_hours(value: datetime | None, hours: int | None) -> datetime | None:
     return None
 
 
+def _ems(text: str) -> float:
+    """Width in em: CJK and full-width characters take one, everything else about half."""
+    return sum(1.0 if unicodedata.east_asian_width(char) in "WF" else 0.55 for char in text)
+
+
+def _kept(text: str) -> Markup:
+    return Markup('<span class="keep">%s</span>') % text
+
+
+#: Line widths in em at 15.75 pt: the body line, a signature column, an issuer block.
+LINE_EMS = 28
+#: Where a name too long for its line may break: before its legal form, never inside it.
+_LEGAL_FORM = re.compile(r"(股份有限公司|有限责任公司|有限公司|合伙企业|公司|中心|集团|研究院|"
+                         r"委员会|管理局|事务所|学院|大学|医院|局|厅|院|所|处|站)$")
+
+
+def _keep(value: Any, ems: float = LINE_EMS) -> Markup:
+    """A name or number that must not break across lines (bank accounts, uscc, organisation
+    names). When it cannot fit on one line of ``ems`` it breaks, but never inside its legal
+    form (…技术/有限公司, not …有限公/司)."""
+    if value is None or value == "":
+        return Markup("")
+    text = str(value)
+    if _ems(text) <= ems:
+        return _kept(text)
+    match = _LEGAL_FORM.search(text)
+    if match is None:
+        return escape(text)
+    return escape(text[: match.start()]) + _kept(match.group(1))
+
+
+def _keep_tail(value: Any, count: int = 4) -> Markup:
+    """Title text whose last ``count`` characters stay on one line: no "公告" standing alone.
+    Markup before the last tag (a ``<br>`` splitting a title) is kept as it is."""
+    head = Markup("")
+    if isinstance(value, Markup):
+        markup = str(value).strip()
+        cut = markup.rfind(">") + 1
+        head, text = Markup(markup[:cut]), Markup(markup[cut:]).unescape()  # noqa: S704
+    else:
+        text = str(value or "").strip()
+    if len(text) <= count:
+        return head + _kept(text)
+    return head + escape(text[:-count]) + _kept(text[-count:])
+
+
+#: What a format text shows where the party fills in a value.
+BLANK = "＿＿＿＿＿＿"
+
+
+def _blank_like(value: Any) -> Any:
+    """``value``'s shape with nothing filled in: text becomes a blank line to write on, dates,
+    amounts and counts print nothing, a table keeps one empty row."""
+    if isinstance(value, Mapping):
+        return {key: _blank_like(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_blank_like(value[0])] if value and isinstance(value[0], Mapping) else []
+    if isinstance(value, str):
+        return f"<p>{BLANK}</p>" if value.lstrip().startswith("<") else BLANK
+    return None
+
+
+def _merged(blank: dict[str, Any], known: Mapping[str, Any]) -> dict[str, Any]:
+    for key, value in known.items():
+        if isinstance(value, Mapping) and isinstance(blank.get(key), dict):
+            blank[key] = _merged(blank[key], value)
+        elif value not in (None, ""):
+            blank[key] = value
+    return blank
+
+
+@pass_environment
+def _form_text(env: Environment, kind_code: str, known: Mapping[str, Any]) -> Markup:
+    """The text of another kind (``_<kind>_text.html``, the file its own document renders) as a
+    format text inside this one: its sample's shape blanked, then ``known`` filled in. A
+    change to the 框架协议 or 采购合同 text thus shows in every document that carries it."""
+    from documents.catalogue import get_kind
+    from documents.validation import validate
+
+    kind = get_kind(kind_code)
+    values = _merged(_blank_like(dict(validate(kind.code, kind.sample()).data)), known)
+    values.update(kind=kind, sec=SectionCounter(), embedded=True)
+    return Markup(env.get_template(f"_{kind.code}_text.html").render(values))  # noqa: S704
+
+
 class SectionCounter:
     """Numbers headings 一、二、… even when optional sections are left out."""
 
@@ -128,6 +215,8 @@ FILTERS: Mapping[str, Callable[..., Any]] = {
     "label": _label,
     "labels": _labels,
     "rich": _rich,
+    "keep": _keep,
+    "keep_tail": _keep_tail,
     "paragraphs": lambda v: html_to_paragraphs(v) if isinstance(v, str) else [],
 }
 
@@ -140,6 +229,8 @@ def _finalize(value: Any) -> Any:
 def configure(env: Environment) -> Environment:
     env.filters.update(FILTERS)
     env.globals["sections"] = SectionCounter
+    env.globals["form_text"] = _form_text
+    env.globals["embedded"] = False
     return env
 
 

@@ -39,7 +39,7 @@ def sample() -> dict[str, Any]:
         "project_category": "goods",
         "agreement_type": "closed",
         "agreement_term_months": 12,
-        "budget_amount": "18000000.00",
+        "budget_amount": s.BUDGET,
         "region": "内蒙古自治区",
         "purpose": "自治区本级及部分盟市预算单位每年需采购大量台式计算机、便携式计算机和打印机，"
                    "品目相同、需求量大、采购频次高，适宜采用框架协议方式集中征集。",

@@ -78,7 +78,7 @@ def sample() -> dict[str, Any]:
         "project_number": s.PROJECT_NUMBER,
         "collector_name": s.COLLECTOR["name"],
         "project_category": "goods",
-        "budget_amount": "40180000.00",
+        "budget_amount": s.BUDGET,
         "overview": "<p>为规范自治区本级各预算单位信息化设备采购，提高采购效率，"
         "自治区政府采购中心拟采用封闭式框架协议方式征集台式计算机、便携式计算机和"
         "A4黑白激光打印机入围供应商，协议期限一年。</p>",

@@ -86,22 +86,27 @@ AGREEMENT_NAME = f"{PROJECT_NAME}框架协议"
 AGREEMENT_NUMBER = "NMGZC-KJ-2026-0158-KX01"
 
 
+#: The project's budget: the lots' estimated quantities at their maximum unit prices
+#: (1600 × 6,500 + 800 × 8,200 + 400 × 2,600), the same in 立项, 需求 and every later document.
+BUDGET = "18000000.00"
+
+
 def lots() -> list[dict[str, Any]]:
     return [
         {
             "number": "01", "name": "台式计算机", "category": "台式计算机（A02010104）",
-            "max_unit_price": "6500.00", "unit": "台", "estimated_quantity": "3000",
+            "max_unit_price": "6500.00", "unit": "台", "estimated_quantity": "1600",
             "summary": "国产CPU，8核及以上；内存16GB；固态硬盘512GB；23.8英寸显示器；"
             "三年上门保修。",
         },
         {
             "number": "02", "name": "便携式计算机", "category": "便携式计算机（A02010105）",
-            "max_unit_price": "8200.00", "unit": "台", "estimated_quantity": "1500",
+            "max_unit_price": "8200.00", "unit": "台", "estimated_quantity": "800",
             "summary": "14英寸及以上，整机重量不超过1.6kg；内存16GB；续航8小时以上。",
         },
         {
             "number": "03", "name": "A4黑白激光打印机", "category": "激光打印机（A02021003）",
-            "max_unit_price": "2600.00", "unit": "台", "estimated_quantity": "800",
+            "max_unit_price": "2600.00", "unit": "台", "estimated_quantity": "400",
             "summary": "打印速度不低于35页/分钟，自动双面，网络打印；原装耗材价格另行报价。",
         },
     ]

@@ -46,6 +46,9 @@ class ResultStep(f.DocumentForm):
 class PanelStep(f.DocumentForm):
     panel = f.rows(PanelRow, "评审小组成员", minimum=3, noun="名评审小组成员")
     announcement_date = f.date_field("公告日期")
+    #: MOF format (财办库〔2020〕50号): the agency's fee standard and amount, which the
+    #: entrustment agreement and the 征集文件 promise to publish with the result.
+    agency_fee = f.long_text("代理服务收费标准及金额", required=False)
     other_matters = f.rich_text("其他补充事宜", required=False)
 
 
@@ -107,6 +110,8 @@ def sample() -> dict[str, Any]:
         ],
         "panel": [{"name": name, "role": role} for name, _, role in s.EXPERTS],
         "announcement_date": s.iso_day(s.SHORTLISTED),
+        "agency_fee": "参照《招标代理服务收费管理暂行办法》货物类费率下浮20%计取，"
+        "共计人民币120,000.00元，由入围供应商按各包份额缴纳。",
         "other_matters": "<p>入围供应商应在入围结果公告发布之日起30日内签订框架协议。</p>",
         **s.announcement_contacts(),
     }

@@ -117,9 +117,9 @@ def sample() -> dict[str, Any]:
         "opening_time": s.iso_time(s.DEADLINE, "09:30"),
         "opening_place": "内蒙古自治区政府采购云平台（线上开启）",
         "validity_days": 90,
-        "framework_agreement_text": "<p>见附件一《框架协议》（格式文本），"
+        "framework_agreement_text": "<p>入围供应商按以下格式文本与征集人签订框架协议，"
         "签订时不得对实质性内容作出变更。</p>",
-        "contract_text": "<p>见附件二《采购合同》（格式文本）。</p>",
+        "contract_text": "<p>第二阶段采购人与成交供应商按以下格式文本签订采购合同。</p>",
         "second_stage_methods": ["direct_selection", "secondary_bidding"],
         "supplier_choice_rules": "<p>单笔采购金额20万元以下的，采购人可在入围供应商中直接选定；"
         "20万元以上的，采用二次竞价，以最低报价确定成交供应商。</p>",
@@ -129,7 +129,9 @@ def sample() -> dict[str, Any]:
         "user_feedback": "采购人在系统中对每笔订单的履约情况进行评价，评价结果作为清退依据。",
         "removal_addition_rules": "<p>入围供应商拒不履行合同义务或提供虚假材料的予以清退；"
         "封闭式框架协议期内不补充入围供应商。</p>",
-        "agency_fee": "代理费用由入围供应商支付，标准见委托代理协议，结果公告中一并公开。",
+        "agency_fee": "代理服务费参照《招标代理服务收费管理暂行办法》货物类费率下浮20%计取，"
+        "本项目共计人民币壹拾贰万元整（¥120,000.00），由入围供应商在领取入围通知书时"
+        "按各包份额缴纳，在入围结果公告中一并公开。",
     }
 
 

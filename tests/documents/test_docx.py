@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -58,11 +59,62 @@ def test_docx_opens_and_carries_the_documents_content(code: str,
     assert "{{" not in text and "{%" not in text
 
 
-def test_rich_text_becomes_separate_paragraphs(rendered_docx: dict[str, RenderedFile]) -> None:
+def test_rich_text_becomes_separate_numbered_paragraphs(
+        rendered_docx: dict[str, RenderedFile]) -> None:
     paragraphs = [p.text for p in docx.Document(
         io.BytesIO(rendered_docx["entrustment_agreement"].content)).paragraphs]
-    assert "编制征集文件，报甲方确认；" in paragraphs
-    assert "组织开启、评审，协助抽取评审专家；" in paragraphs
+    assert "1.编制征集文件，报甲方确认；" in paragraphs
+    assert "3.组织开启、评审，协助抽取评审专家；" in paragraphs
+
+
+def _comparable(text: str) -> str:
+    """Text without white space or page numbers."""
+    return re.sub(r"—\d+—", "", squash(text))
+
+
+@pytest.mark.parametrize("code", DOCX_CODES)
+def test_the_docx_carries_the_same_text_as_the_pdf(code: str,
+                                                   rendered_docx: dict[str, RenderedFile],
+                                                   pdf_files: dict[str, Path]) -> None:
+    """Every paragraph and table cell of the DOCX is in the PDF and, read the other way, every
+    line the PDF prints is in the DOCX: the two are made from the same HTML."""
+    document = docx.Document(io.BytesIO(rendered_docx[code].content))
+    # list numbers are drawn in the PDF as markers, which pdftotext does not extract
+    pieces = [re.sub(r"^(\d+\.|• )", "", p.text) for p in document.paragraphs]
+    pieces += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    pdf = _comparable(pdf_text(pdf_files[code], raw=True))
+    missing = [piece for piece in pieces if _comparable(piece) not in pdf]
+    assert missing == []
+    docx_text = _comparable("".join(pieces))
+    pdf_lines = [line for line in pdf_text(pdf_files[code]).splitlines()
+                 if _comparable(line)
+                 and not re.fullmatch(r"—\s*\d+\s*—|\d+\.|•", line.strip())]
+    absent = [line for line in pdf_lines if _comparable(line) not in docx_text
+              and not all(_comparable(part) in docx_text for part in line.split())]
+    assert absent == []
+
+
+@pytest.mark.parametrize("code", DOCX_CODES)
+def test_docx_metadata_names_no_generator(code: str,
+                                          rendered_docx: dict[str, RenderedFile]) -> None:
+    archive = zipfile.ZipFile(io.BytesIO(rendered_docx[code].content))
+    meta = archive.read("docProps/app.xml") + archive.read("docProps/core.xml")
+    assert b"python-docx" not in meta and b"Microsoft" not in meta
+    properties = docx.Document(io.BytesIO(rendered_docx[code].content)).core_properties
+    assert properties.author == "框采" and properties.comments == ""
+
+
+def test_docx_chapters_are_centred_and_page_numbers_alternate(
+        rendered_docx: dict[str, RenderedFile]) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = docx.Document(io.BytesIO(rendered_docx["solicitation"].content))
+    chapters = [p for p in document.paragraphs if p.text.startswith("第二章")]
+    assert chapters and chapters[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert document.settings.odd_and_even_pages_header_footer
+    section = document.sections[0]
+    assert section.footer.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert section.even_page_footer.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.LEFT
 
 
 @pytest.mark.parametrize("code", DOCX_CODES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from collections.abc import Callable
 from datetime import date, datetime
@@ -111,26 +112,31 @@ def test_every_kind_renders_its_sample_to_a_pdf(code: str, rendered_pdfs: dict[s
 @pytest.mark.parametrize("code", KIND_CODES)
 def test_the_pdf_text_has_the_title_and_every_sample_value(code: str,
                                                            pdf_texts: dict[str, str]) -> None:
-    text = squash(pdf_texts[code])
+    text = re.sub(r"—\d+—", "", squash(pdf_texts[code]))  # a page may end mid-value
     assert squash(get_kind(code).title) in text
     missing = [value for value in _expected_texts(code) if squash(value) not in text]
     assert not missing
 
 
 @pytest.mark.parametrize("code", KIND_CODES)
-def test_fonts_are_embedded_cjk_subsets_of_one_face(code: str, pdf_files: dict[str, Path]) -> None:
+def test_fonts_are_embedded_cjk_subsets_of_the_type_scale(code: str,
+                                                          pdf_files: dict[str, Path]) -> None:
+    """Body serif, bold serif title (小标宋 style), bold sans headings (黑体 style): no more."""
     fonts = _fonts(pdf_files[code])
     assert fonts
     for name, *rest in fonts:
-        assert re.fullmatch(r"[A-Z]{6}\+Noto-Serif-CJK-SC(-Bold)?", name), name
+        assert re.fullmatch(r"[A-Z]{6}\+Noto-(Serif-CJK-SC(-Bold)?|Sans-CJK-SC-Bold)", name), name
         assert rest[-5:-3] == ["yes", "yes"], rest  # embedded, subset
-    # Only rich text that asks for <strong> brings in a second face.
-    assert len(fonts) <= 2
+    names = {name.split("+")[1] for name, *_ in fonts}
+    assert "Noto-Serif-CJK-SC-Bold" in names  # the title
+    assert len(fonts) <= 3
 
 
 def test_cjk_faces_are_embedded_as_compact_cff(pdf_files: dict[str, Path]) -> None:
     fonts = _fonts(pdf_files["collection_announcement"])
-    assert [row[1:4] for row in fonts] == [["CID", "Type", "0C"]]
+    assert [name.split("+")[1] for name, *_ in fonts] == [
+        "Noto-Serif-CJK-SC-Bold", "Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC-Bold"]
+    assert all(row[1:4] == ["CID", "Type", "0C"] for row in fonts)
 
 
 def test_page_numbers_read_dash_number_dash(pdf_files: dict[str, Path]) -> None:
@@ -240,7 +246,8 @@ def test_the_html_declares_language_fonts_and_gbt9704_page(samples: dict[str, An
     assert '<html lang="zh-CN">' in html
     assert '"Noto Serif CJK SC"' in html
     assert "margin: 37mm 26mm 35mm 28mm" in html
-    assert "font-size: 22pt" in html and "font-size: 16pt" in html
+    assert "font-size: 22pt" in html and "font-size: 15.75pt" in html
+    assert '"Noto Sans CJK SC"' in html and "--title-weight: bold" in html
     assert "display: table-header-group" in html
     assert 'id="seal-anchor-supplier"' in html and 'id="seal-anchor-purchaser"' in html
 
@@ -376,8 +383,28 @@ def test_a_deployment_font_folder_replaces_the_body_face(tmp_path: Path, samples
     path = tmp_path / "out.pdf"
     path.write_bytes(render_pdf("termination_announcement",
                                 samples["termination_announcement"]).content)
-    names = [row[0] for row in _fonts(path)]
-    assert names and all(re.fullmatch(r"[A-Z]{6}\+Kuangcai-Body", name) for name in names)
+    names = {row[0].split("+")[1] for row in _fonts(path)}
+    # the body (and its bold) come from the folder; title and headings stay Noto
+    assert "Kuangcai-Body" in names
+    assert names <= {"Kuangcai-Body", "Kuangcai-Body-Bold", "Noto-Serif-CJK-SC-Bold",
+                     "Noto-Sans-CJK-SC-Bold"}
+
+
+def test_licensed_title_and_heading_faces_are_used_at_their_own_weight(
+        tmp_path: Path, samples: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """方正小标宋 and 黑体 are heavy already: no synthetic bold on a supplied title or heading."""
+    sans = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    if not sans.exists():
+        pytest.skip("fonts-noto-cjk's sans face is not installed")
+    for role in ("title", "heading"):
+        (tmp_path / f"{role}.ttc").symlink_to(sans)
+    monkeypatch.setenv("KUANGCAI_FONT_DIR", str(tmp_path))
+    path = tmp_path / "out.pdf"
+    path.write_bytes(render_pdf("termination_announcement",
+                                samples["termination_announcement"]).content)
+    names = {row[0].split("+")[1] for row in _fonts(path)}
+    assert {"Kuangcai-Title", "Kuangcai-Heading"} <= names
+    assert not {"Kuangcai-Title-Bold", "Kuangcai-Heading-Bold"} & names
 
 
 def test_a_missing_font_folder_is_an_error(samples: dict[str, Any], tmp_path: Path) -> None:
@@ -447,3 +474,41 @@ def test_announcement_contact_blocks_carry_each_partys_credit_code(
     for party in parties:  # a page break may fall between the two lines
         assert f"名称：{party['name']}" in text, (code, party["name"])
         assert f"统一社会信用代码：{party['uscc']}" in text, (code, party["name"])
+def test_the_solicitation_carries_the_agreement_and_contract_texts(pdf_texts: dict[str, str],
+                                                                    samples: dict[str, Any]
+                                                                    ) -> None:
+    """征集文件 and 框架协议 carry the texts their own kinds render (format texts with blanks),
+    the agency fee figure, and the 征集文件 has a cover page."""
+    solicitation = re.sub(r"—\d+—", "", squash(pdf_texts["solicitation"]))
+    agreement = re.sub(r"—\d+—", "", squash(pdf_texts["framework_agreement"]))
+    # section headings of the 框架协议 and the 采购合同 texts, rendered from their own partials
+    for heading in ("产品升级换代", "入围供应商清退和补充", "双方权利和义务", "入围产品及协议价格"):
+        assert heading in solicitation, heading
+    for heading in ("合同标的", "合同价款", "交货地点及时间", "违约责任", "争议解决"):
+        assert heading in solicitation and heading in agreement, heading
+    assert "附件：采购合同（格式文本）" in agreement
+    assert samples["solicitation"]["upgrade_rules"] in solicitation
+    assert "¥120,000.00" in solicitation
+    cover = pdf_texts["solicitation"].split("\f")[0]
+    assert "征集人" in cover and "第一章" not in cover and "—1—" not in squash(cover)
+
+
+def test_one_change_to_the_contract_text_shows_in_all_three(samples: dict[str, Any],
+                                                            tmp_path: Path) -> None:
+    from documents.templating import environment
+
+    root = tmp_path / "templates"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "templates" / "documents", root)
+    partial = root / "default" / "_contract_text.html"
+    partial.write_text(partial.read_text("utf-8").replace("合同价款", "合同价款与结算"), "utf-8")
+    from documents import templating
+
+    original = templating.TEMPLATE_ROOT
+    templating.TEMPLATE_ROOT = root
+    environment.cache_clear()
+    try:
+        for code in ("contract", "framework_agreement", "solicitation"):
+            assert "合同价款与结算" in render_html(code, samples[code]), code
+    finally:
+        templating.TEMPLATE_ROOT = original
+        environment.cache_clear()
