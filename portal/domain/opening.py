@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import durable, storage
@@ -119,7 +120,11 @@ def open_lot(session: Session, actor: User, project: Project, lot_number: str, m
                          window_minutes=minutes,
                          window_ends_at=started + timedelta(minutes=minutes))
     session.add(opening)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # a colleague opened it at the same moment
+        session.rollback()
+        raise TransitionNotAllowed(_("该包已开标。")) from None
     audit.record(session, actor=actor, action="opening.opened", subject_type="lot_opening",
                  subject_id=opening.id, after=minutes,
                  detail={"project": project.id, "lot": lot_number})

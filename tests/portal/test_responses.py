@@ -457,3 +457,21 @@ def test_suppliers_see_what_waits_for_them_on_their_todo(app, db, call) -> None:
         assert "待确认开标记录表" in steps()
         opening_record.confirm(db, clerk, found, None)
         assert "待确认开标记录表" not in steps()
+
+
+def test_attachments_are_checked_like_other_uploads(db, call, signed_in) -> None:
+    client = signed_in("gys_mfr")
+    base = f"/responses/{call.id}/01"
+    token = csrf_token(client.get(base).get_data(as_text=True))
+
+    def upload(content: bytes, name: str) -> Any:
+        return client.post(f"{base}/attachments", data={
+            "csrf_token": token, "slot": "cover", "file": (io.BytesIO(content), name)},
+            content_type="multipart/form-data")
+
+    refused = upload(b"<html>not a pdf</html>", "cover.pdf")
+    assert refused.status_code == 400
+    assert "文件不是 PDF" in refused.get_data(as_text=True)
+    assert upload(pdf("封面"), "cover.pdf").status_code == 302
+    response = responses.find(db, user(db, "gys_mfr").org_id, responses.call_of(db, call), "01")
+    assert [a.slot for a in response.attachments] == ["cover"]
