@@ -6,8 +6,10 @@ that uses it, and every wizard step of every document kind."""
 from __future__ import annotations
 
 import inspect
+from datetime import timedelta
 
 import pytest
+import time_machine
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import HiddenField
@@ -16,8 +18,17 @@ from wtforms.fields.core import UnboundField
 import documents
 from portal import evaluation_forms
 from portal import forms as portal_forms
+from portal.demo import DEMO_PIN
 from portal.domain import evaluation as ev
-from portal.domain import expert_draws, lifecycle, panels, projects, sealing
+from portal.domain import (
+    expert_draws,
+    lifecycle,
+    opening,
+    opening_record,
+    panels,
+    projects,
+    sealing,
+)
 from portal.models import EvaluationStatus, Organisation, Region, User, Verdict
 from tests.evaluation_setup import started_evaluation
 from tests.form_types import captured_forms, check_field_types
@@ -26,6 +37,12 @@ from tests.portal.test_evaluation import qualify_everyone
 from tests.portal.test_every_kind_wizard import DRAFTER, PARTY_ORG
 from tests.portal.test_experts import signed_in_as
 from tests.portal.test_participation import open_call  # noqa: F401 - a fixture
+from tests.portal.test_responses import (
+    call,  # noqa: F401 - a fixture
+    deadline,
+    open_lot,
+    submitted,
+)
 
 pytestmark = pytest.mark.db
 
@@ -126,7 +143,42 @@ def test_every_portal_form_renders_its_fields_as_their_types(app, db, demo_keys,
     db.commit()  # the same lot scored by quality: each expert's score form
     visit(leader, f"/evaluations/{evaluation.id}")
 
-    assert checked >= portal_form_classes(), portal_form_classes() - checked
+    expected = portal_form_classes() - RESPONDING_AND_OPENING
+    assert checked >= expected, expected - checked
+
+
+#: Forms of the responses and the opening hall, walked by the next test.
+RESPONDING_AND_OPENING = {"ResponseForm", "ResponseAttachmentForm", "ReceiptCheckForm",
+                          "OpenLotForm", "ObjectionForm", "AnswerForm"}
+
+
+def test_the_response_and_opening_forms_render_their_fields_as_their_types(
+        app, db, call, signed_in) -> None:  # noqa: F811
+    checked: set[str] = set()
+
+    def visit(client, path: str) -> None:
+        with captured_forms(app) as rendered:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        checked.update(check_field_types(response.get_data(as_text=True), rendered))
+
+    supplier = signed_in("gys_mfr")
+    visit(supplier, f"/responses/{call.id}/01")
+    visit(supplier, "/responses/receipts/check")
+    submitted(db, call, "gys_mfr")
+    submitted(db, call, "gys_reseller", unit_price="6100.00")
+    ends = deadline(db, call) + timedelta(minutes=1)
+    with time_machine.travel(ends, tick=False):
+        visit(signed_in("dl_clerk"), f"/opening/{call.id}/01")  # 开标: the window's length
+        found = open_lot(db, call)
+        for name in ("gys_mfr", "gys_reseller"):
+            opening.decrypt(db, user(db, name), found, DEMO_PIN)
+    with time_machine.travel(ends + timedelta(minutes=31), tick=False):
+        opening_record.generate_record(db, user(db, "dl_clerk"), call, found)
+        visit(signed_in("gys_mfr"), f"/opening/{call.id}/01")  # 确认 or 异议
+        opening_record.confirm(db, user(db, "gys_reseller"), found, "报价宣读有误")
+        visit(signed_in("dl_clerk"), f"/opening/{call.id}/01")  # 答复
+    assert checked >= RESPONDING_AND_OPENING, RESPONDING_AND_OPENING - checked
 
 
 # 评审报告 has no drafter among the demo roles yet (the expert panel drafts it)
