@@ -303,8 +303,15 @@ class _Board:
         projects.issue_to_agency(self.db, self.clerk(p.collector), project, self.orgs["zhongzi"])
         projects.accept_entrustment(self.db, self.clerk("zhongzi"), project)
         kind = documents.get_kind("solicitation")
+        deadline = f"{_day(p.opens, 23)}T09:30"  # as its collection announcement says
+        collector, agency = self.orgs[p.collector].name, self.orgs["zhongzi"].name
         solicitation = self.submitted("zhongzi", kind.code, f"{p.name}征集文件", {
             **kind.sample(), **projects.prefill(project, kind), "issue_date": p.opens,
+            "invitation": f"<p>{collector}委托{agency}，就{p.name}采用框架协议采购方式进行"
+                          "公开征集，欢迎符合资格条件的供应商参加。</p>",
+            "submission_deadline": deadline, "opening_time": deadline,
+            "pricing_rules": "<p>报价为含税、含运输、安装及质保期内服务的全部费用。</p>",
+            "consumables_years": None,
         }, projects.project_parties(project), project.id)
         self.seal(solicitation)
         self.collection(p, project, obtain_days=10)

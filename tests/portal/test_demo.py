@@ -55,7 +55,15 @@ def test_seed_board_publishes_every_kind_with_valid_seals_and_only_once(
     assert lifecycle.sealers(call.document) == ("collector", "agency")
     opening = participation.opening_of(db, db.get(Project, call.document.project_id))
     assert opening is not None and opening.is_open(beijing_now())
-    assert participation.sealed_solicitation(db, opening.project) is not None
+    solicitation = participation.sealed_solicitation(db, opening.project)
+    assert solicitation is not None
+    # the sealed 征集文件 tells the announcement's story: project, parties, deadline
+    said = call.document.current_revision.data
+    assert solicitation.data["project_name"] == said["project_name"] == opening.project.name
+    assert solicitation.data["submission_deadline"] == said["submission_deadline"]
+    assert solicitation.data["opening_time"] == said["opening_time"]
+    assert opening.project.agency.name in solicitation.data["invitation"]
+    assert "打印机" not in solicitation.data["pricing_rules"]  # a furniture call
 
     assert seed_board(db) == 0
     assert db.scalar(select(func.count()).select_from(Announcement)) == published
