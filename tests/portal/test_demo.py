@@ -83,3 +83,16 @@ def test_the_demo_board_seeds_on_any_day(day, app, db, demo) -> None:
         biddings = [a for a in rows if a.board_category == "bidding"]
         assert biddings and all(a.revision.data["start_time"] > day.isoformat()
                                 for a in biddings)
+
+
+def test_the_demo_goods_projects_budgets_are_their_lots_at_the_maximum_prices() -> None:
+    """立项, 需求 and the lots tell one story: a goods budget is what its lots cost at their
+    maximum unit prices and estimated quantities (services are priced per month and area)."""
+    from decimal import Decimal
+
+    from portal.demo_board import PROJECTS, open_call_project
+
+    for p in [*PROJECTS, open_call_project()]:
+        if p.category == "goods":
+            lots = sum(Decimal(lot[2]) * Decimal(lot[4]) for lot in p.lots)
+            assert Decimal(p.budget) == lots, p.name
