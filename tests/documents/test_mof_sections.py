@@ -66,3 +66,49 @@ def test_the_shortlist_publishes_the_agency_fee(pdf_texts: dict[str, str],
     text = squash(pdf_texts["shortlist_announcement"])
     assert squash(samples["shortlist_announcement"]["agency_fee"]) in text
     assert "自本公告发布之日起1个工作日" in text
+
+
+#: What documents.md says each other kind contains, as the rendered text names it.
+DOCUMENT_SECTIONS: dict[str, tuple[str, ...]] = {
+    "requirements": ("项目总体情况", "需求调查情况", "项目采购实施计划", "需求及分包情况",
+                     "采购标的", "风险控制措施和替代方案"),
+    "procurement_plan": ("分包及最高限制单价", "评审方法", "淘汰率",
+                         "第二阶段确定成交供应商方式", "协议期限", "适用范围"),
+    "entrustment_agreement": ("甲方", "乙方", "地址", "统一社会信用代码", "联系人",
+                              "委托代理范围", "委托事项", "代理权限和期限", "甲方的权利和义务",
+                              "乙方的权利和义务", "代理费用", "档案保管", "协议的变更与终止",
+                              "违约责任", "争议解决", "日期"),
+    "solicitation": ("征集邀请", "供应商资格条件", "采购需求及最高限制单价", "政府采购政策",
+                     "协议期限", "报价要求", "评审方法", "淘汰率", "响应无效", "响应文件",
+                     "提交截止时间", "开启", "响应有效期", "框架协议文本", "采购合同文本",
+                     "第二阶段", "资金支付", "产品升级换代", "用户反馈", "清退和补充", "信用",
+                     "代理费用"),
+    "opening_record": ("项目名称", "项目编号", "采购包", "开启时间", "开启地点", "供应商名称",
+                       "响应报价", "其他唱标内容", "解密情况", "异议", "答复", "供应商确认"),
+    "evaluation_report": ("公告发布媒体", "开启日期及地点", "参加供应商", "评审小组",
+                          "评审方法", "资格审查", "得分", "排序", "入围供应商"),
+    "framework_agreement": ("甲方", "乙方", "项目编号", "采购需求", "最高限制单价",
+                            "入围产品及协议价格", "产品升级换代", "第二阶段确定成交供应商方式",
+                            "适用范围", "资金支付", "采购合同文本", "协议期限",
+                            "入围供应商清退和补充", "双方权利和义务"),
+    "contract": ("合同编号", "合同名称", "框架协议", "甲方", "乙方", "地址", "统一社会信用代码",
+                 "联系人", "开户银行", "账号", "规格型号", "数量", "单价", "金额", "合计",
+                 "交货地点及时间", "验收", "付款方式", "违约责任", "争议解决", "日期"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(DOCUMENT_SECTIONS))
+def test_every_other_kind_has_what_documents_md_lists(code: str, pdf_texts: dict[str, str]
+                                                      ) -> None:
+    text = re.sub(r"—\d+—", "", squash(pdf_texts[code]))
+    assert [s for s in DOCUMENT_SECTIONS[code] if squash(s) not in text] == []
+
+
+def test_the_contract_states_its_total_in_chinese_capitals(pdf_texts: dict[str, str],
+                                                           samples: dict[str, Any]) -> None:
+    from decimal import Decimal
+
+    from documents import to_capitals
+
+    total = sum(Decimal(i["amount"]) for i in samples["contract"]["items"])
+    assert f"人民币{to_capitals(total)}" in squash(pdf_texts["contract"])
