@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.domain import evaluation as ev
-from portal.domain import participation, projects
+from portal.domain import lifecycle, notices, participation, projects
 from portal.domain.shortlisting import PRICE_FIRST
 from portal.models import (
     Document,
@@ -26,6 +26,7 @@ from portal.models import (
     EvaluationEntry,
     EvaluationStatus,
     Organisation,
+    Participation,
     Position,
     Project,
     User,
@@ -158,5 +159,39 @@ def _lots(session: Session, project: Project) -> list[Any]:
     return list(solicitation.data.get("lots", ())) if solicitation else []
 
 
+def result_for(session: Session, project: Project, org_id: int) -> str:
+    """What one supplier that joined is told when the shortlist is published: per lot, that it
+    is shortlisted, or why not (its review's reason, or its rank against the cut-off)."""
+    lines = []
+    for evaluation in confirmed(session, project):
+        entry = next((e for e in evaluation.entries if e.supplier_org_id == org_id), None)
+        if entry is None:
+            continue
+        lot = f"第{evaluation.lot_number}包（{evaluation.lot_name}）"
+        if entry.shortlisted:
+            lines.append(f"{lot}：入围，入围价格 {_money(entry.unit_price)} 元。")
+        elif entry.rank is None:
+            why = entry.qualification_reason or entry.substantive_reason or "未通过审查"
+            lines.append(f"{lot}：未入围，原因：{why}。")
+        else:
+            lines.append(f"{lot}：未入围，评审排名第{entry.rank}名，未进入入围名单。")
+    return "".join(lines) or "贵单位未提交响应文件，本项目无贵单位的评审结果。"
+
+
+def _notify_results(session: Session, actor: User, doc: Document) -> None:
+    """On publication: each supplier that joined learns its own result (stored in Chinese, as
+    sent, like every notice)."""
+    project = session.get(Project, doc.project_id) if doc.project_id else None
+    if project is None:
+        return
+    orgs = session.scalars(select(Participation.supplier_org_id).where(
+        Participation.project_id == project.id)).all()
+    for org_id in orgs:
+        notices.send(session, [org_id], f"入围结果：{project.name}",
+                     f"“{project.name}”（{project.number}）入围结果公告已发布。"
+                     + result_for(session, project, org_id), doc)
+
+
+lifecycle.register_on_published(SHORTLIST, _notify_results)
 projects.register_prefill(SHORTLIST, _shortlist_prefill)
 projects.register_prefill(REPORT, _report_prefill)

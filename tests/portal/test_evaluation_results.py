@@ -90,3 +90,31 @@ def test_the_todo_asks_for_the_announcement_once_every_lot_is_confirmed(
     projects.draft_document(db, user(db, "zj_clerk"), project, "shortlist_announcement",
                             "入围结果公告")
     assert "待编制入围结果公告" not in signed_in("zj_clerk").get("/todo").get_data(as_text=True)
+
+
+def test_publishing_the_shortlist_tells_each_supplier_that_joined_its_own_result(
+        app, db, demo_keys) -> None:
+    from sqlalchemy import select
+
+    from portal.domain import participation
+    from portal.models import Notice, beijing_now
+    from tests.helpers import approve_and_seal
+
+    project = confirmed_lot(app, db)
+    orgs = suppliers(db)[:3]
+    for name in ("gys_mfr", "gys_reseller", "gys_service"):
+        participation.join(db, user(db, name), project, "王工", "0471-6601234",
+                           "wang@example.cn", beijing_now())
+    doc = projects.draft_document(
+        db, user(db, "zj_clerk"), project, "shortlist_announcement", "入围结果公告",
+        start_from={"project_contact": {"name": "王丽", "phone": "0471-6945678"}})
+    approve_and_seal(app, db, doc)
+    lifecycle.publish(db, user(db, "zj_clerk"), doc, None)
+    told = {n.org_id: n.body for n in db.scalars(select(Notice).where(
+        Notice.document_id == doc.id))}
+    by_org = {o.id: told.get(o.id, "") for o in orgs}
+    assert "第01包（台式计算机）：入围，入围价格 5890.00 元。" in by_org[orgs[0].id]
+    assert "第01包（台式计算机）：未入围，评审排名第3名" in by_org[orgs[1].id]
+    assert "入围，入围价格 5600.00 元" in by_org[orgs[2].id]
+    joined = {user(db, n).org_id for n in ("gys_mfr", "gys_reseller", "gys_service")}
+    assert set(told) == joined  # those who joined, and nobody else
