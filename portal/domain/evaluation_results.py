@@ -18,14 +18,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.domain import evaluation as ev
-from portal.domain import lifecycle, notices, participation, projects
+from portal.domain import lifecycle, notices, participation, projects, sealing
 from portal.domain.shortlisting import PRICE_FIRST
 from portal.models import (
     Document,
+    DocumentStatus,
     Evaluation,
     EvaluationEntry,
     EvaluationStatus,
     Organisation,
+    PanelMember,
     Participation,
     Position,
     Project,
@@ -192,6 +194,66 @@ def _notify_results(session: Session, actor: User, doc: Document) -> None:
                      + result_for(session, project, org_id), doc)
 
 
+def _lot_number(doc: Document) -> str | None:
+    revision = doc.current_revision
+    if revision is not None and doc.status is not DocumentStatus.draft:
+        return str(revision.data.get("lot_number") or "") or None
+    return next((value for key, value in doc.draft_data if key == "lot_number"), None)
+
+
+def evaluation_of_report(session: Session, doc: Document) -> Evaluation | None:
+    """The confirmed evaluation a 评审报告 reports: its project's lot of the current round."""
+    project = session.get(Project, doc.project_id) if doc.project_id else None
+    lot = _lot_number(doc)
+    if project is None or lot is None:
+        return None
+    found = ev.of_lot(session, project, lot)
+    return found if found is not None and found.status is EvaluationStatus.confirmed else None
+
+
+def _report_sealers(doc: Document) -> tuple[int, ...]:
+    """Each expert of the panel seals the report with a personal certificate, in the panel's
+    order (its rows carry the anchors ``expert-1`` …)."""
+    from portal import db
+
+    found = evaluation_of_report(db.session(), doc)
+    return tuple(m.user_id for m in found.members) if found is not None else ()
+
+
+def _report_matches_evaluation(doc: Document, data: Any) -> dict[str, list[str]]:
+    """A 评审报告 reports a confirmed evaluation, with the panel as it sat, in its order: the
+    experts who seal it are those whose names it prints."""
+    from portal import db
+
+    found = evaluation_of_report(db.session(), doc)
+    if found is None:
+        return {"lot_number": [_("本项目本轮该包尚无已确认的评审，不能提交评审报告。")]}
+    names = [row.get("name") for row in data.get("panel") or ()]
+    if names != [m.name for m in found.members]:
+        return {"panel": [_(
+            "评审小组名单须与评审记录一致（%(names)s），以便各位专家在本人名下签章。",
+            names="、".join(m.name for m in found.members))]}
+    return {}
+
+
+@register_todo
+def report_seal_todo(session: Session, user: User) -> Iterator[TodoItem]:
+    """An expert's turn to seal the 评审报告 of a lot it evaluated."""
+    if Position.expert not in user.positions:
+        return
+    lots = session.scalars(select(Evaluation).join(Evaluation.members).where(
+        PanelMember.user_id == user.id, Evaluation.status == EvaluationStatus.confirmed))
+    for lot in lots:
+        for doc in session.scalars(select(Document).where(
+                Document.project_id == lot.project_id, Document.kind == REPORT,
+                Document.status == DocumentStatus.approved)):
+            if _lot_number(doc) == lot.lot_number and sealing.may_seal(session, user, doc):
+                yield TodoItem(_("待签章"), f"{lot.project.name} · {doc.title}",
+                               url_for("sealing.stamp", document_id=doc.id), doc.updated_at)
+
+
+lifecycle.register_personal_sealers(REPORT, _report_sealers)
+lifecycle.register_rule(REPORT, _report_matches_evaluation)
 lifecycle.register_on_published(SHORTLIST, _notify_results)
 projects.register_prefill(SHORTLIST, _shortlist_prefill)
 projects.register_prefill(REPORT, _report_prefill)

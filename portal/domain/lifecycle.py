@@ -85,6 +85,9 @@ _on_approved: dict[str, list[Callable[[Session, User, Document], None]]] = {}
 _locked: dict[str, Callable[[Document], dict[str, str]]] = {}
 _publish_guards: dict[str, list[Callable[[Session, Document], str | None]]] = {}
 _on_published: dict[str, list[Callable[[Session, User, Document], None]]] = {}
+_personal_sealers: dict[str, Callable[[Document], tuple[int, ...]]] = {}
+#: The role of people who seal with a personal certificate, one seal each (评审专家).
+PERSONAL_ROLE = "expert"
 
 
 # Named reviews a kind's approval must record separately (采购需求: 一般性审查 and 重点审查),
@@ -113,6 +116,13 @@ def review_checks(doc: Document) -> tuple[tuple[str, str], ...]:
 def register_on_published(kind_code: str,
                           action: Callable[[Session, User, Document], None]) -> None:
     _on_published.setdefault(kind_code, []).append(action)
+
+
+def register_personal_sealers(kind_code: str,
+                              who: Callable[[Document], tuple[int, ...]]) -> None:
+    """The people (user ids, in the order they seal) who seal a kind's documents in the
+    personal role: each expert of the panel that made the 评审报告."""
+    _personal_sealers[kind_code] = who
 
 
 def register_locked(kind_code: str, locked_of: Callable[[Document], dict[str, str]]) -> None:
@@ -298,10 +308,36 @@ def kind_of(doc: Document) -> documents.Kind:
 
 def sealers(doc: Document) -> tuple[str, ...]:
     """The roles that seal this document in order: the kind's, less any it names as sealing
-    only when present that the document has no party for."""
+    only when present that the document has no party for; the personal role once for each
+    person who seals in it."""
     kind = kind_of(doc)
-    return tuple(role for role in kind.sealed_by
-                 if role not in kind.sealed_if_party or doc.party_org_id(role) is not None)
+    found: list[str] = []
+    for role in kind.sealed_by:
+        if role == PERSONAL_ROLE:
+            found.extend([role] * len(personal_sealers(doc)))
+        elif role not in kind.sealed_if_party or doc.party_org_id(role) is not None:
+            found.append(role)
+    return tuple(found)
+
+
+def personal_sealers(doc: Document) -> tuple[int, ...]:
+    who = _personal_sealers.get(doc.kind)
+    return who(doc) if who else ()
+
+
+def sealer_at(doc: Document, position: int) -> tuple[str, int]:
+    """The role sealing at ``position`` and which of that role it is (1 for the first)."""
+    roles = sealers(doc)
+    return roles[position], roles[:position].count(roles[position]) + 1
+
+
+def may_seal_at(user: User, doc: Document, position: int) -> bool:
+    """Whether ``user`` is who seals at ``position``: the clerk of the named party, or the
+    very person for a personal seal."""
+    role, nth = sealer_at(doc, position)
+    if role == PERSONAL_ROLE:
+        return user.id == personal_sealers(doc)[nth - 1]
+    return user.org_id == doc.party_org_id(role) and Position.clerk in user.positions
 
 
 def may_draft(user: User, kind: documents.Kind) -> bool:
@@ -309,7 +345,8 @@ def may_draft(user: User, kind: documents.Kind) -> bool:
 
 
 def can_view(user: User, doc: Document) -> bool:
-    return user.org_id == doc.owner_org_id or any(p.org_id == user.org_id for p in doc.parties)
+    return (user.org_id == doc.owner_org_id or any(p.org_id == user.org_id for p in doc.parties)
+            or user.id in personal_sealers(doc))
 
 
 # ---- drafting ----------------------------------------------------------------------------

@@ -77,8 +77,7 @@ def may_seal(db: Session, user: User, doc: Document) -> bool:
     position = next_position(db, doc)
     if position is None or in_progress(db, doc) is not None:
         return False
-    role = lifecycle.sealers(doc)[position]
-    return user.org_id == doc.party_org_id(role) and Position.clerk in user.positions
+    return lifecycle.may_seal_at(user, doc, position)
 
 
 def _credential_for(db: Session, actor: User, role: str) -> Credential:
@@ -105,8 +104,12 @@ def start(db: Session, actor: User, doc: Document, version: int | None, page: in
     if position is None:
         raise TransitionNotAllowed(_("该文书的签章均已完成。"))
     sealers = lifecycle.sealers(doc)
-    role = sealers[position]
-    if actor.org_id != doc.party_org_id(role) or Position.clerk not in actor.positions:
+    role, nth = lifecycle.sealer_at(doc, position)
+    if role == lifecycle.PERSONAL_ROLE and not lifecycle.may_seal_at(actor, doc, position):
+        if actor.id in lifecycle.personal_sealers(doc):
+            raise Forbidden(_("尚未轮到您签章：评审专家按评审小组名单顺序依次签章。"))
+        raise Forbidden(_("只有评审小组的专家本人可以在此签章。"))
+    if role != lifecycle.PERSONAL_ROLE and not lifecycle.may_seal_at(actor, doc, position):
         later = [r for r in sealers[position + 1:] if doc.party_org_id(r) == actor.org_id]
         if later and Position.clerk in actor.positions:
             raise Forbidden(_("尚未轮到本单位盖章：须先由%(role)s盖章。",
@@ -116,7 +119,7 @@ def start(db: Session, actor: User, doc: Document, version: int | None, page: in
     credential = _credential_for(db, actor, role)
     _require_named_party(doc, role, actor, credential)
     if (position > 0 and reserves_fields(revision)) or x is None or y is None:
-        page, x, y = _anchor(revision, role)  # reserved by the first seal, or the default
+        page, x, y = _anchor(revision, role, nth)  # reserved by the first seal, or the default
     approval = next((d for d in reversed(revision.decisions)
                      if d.decision is Decision.approved), None)
     seal = Seal(revision_id=revision.id, position=position, role=role, org_id=actor.org_id,
@@ -154,6 +157,8 @@ def seal_reason(seal: Seal) -> str:
     """The ``/Reason`` written into the seal: the party it is made for (see seals.party)."""
     doc = seal.revision.document
     expected = expected_party(doc, seal.role)
+    if seal.role == lifecycle.PERSONAL_ROLE:
+        return f"评审专家 {seal.sealer.display_name} 签章"
     if expected is None:
         return f"{seal.org.name} 盖章"
     name, uscc = expected
@@ -178,29 +183,30 @@ def _require_named_party(doc: Document, role: str, actor: User, credential: Cred
                              cert=certified or "—", role=role_name, name=name, uscc=uscc))
 
 
-def _anchor_key(revision: Revision, role: str) -> str | None:
-    """The anchor ``role`` seals at: its own, else that of a role sharing its party block (a
-    purchaser sealing a 委托代理协议 as 委托方 seals where a collector would)."""
+def _anchor_key(revision: Revision, role: str, nth: int = 1) -> str | None:
+    """The anchor the ``nth`` sealer in ``role`` seals at: its own, else that of a role sharing
+    its party block (a purchaser sealing a 委托代理协议 as 委托方 seals where a collector
+    would). The experts of a panel seal at ``expert-1``, ``expert-2``, … in the panel's order."""
     anchors = revision.anchors or {}
     kind = lifecycle.kind_of(revision.document)
     block = kind.block_of(role)
     sharing = [r for r, b in kind.party_blocks if b == block and block is not None]
     for candidate in (role, *sharing):
-        for key in (candidate, f"{candidate}-1"):
+        for key in ((candidate, f"{candidate}-1") if nth == 1 else (f"{candidate}-{nth}",)):
             if key in anchors:
                 return key
     return None
 
 
-def reserved_place(revision: Revision, role: str) -> tuple[int, float, float]:
-    """Lower-left corner of the place reserved for ``role``'s seal (page, x, y in points)."""
-    return _anchor(revision, role)
+def reserved_place(revision: Revision, position: int) -> tuple[int, float, float]:
+    """Lower-left corner of the place reserved for the seal at ``position`` (page, x, y)."""
+    return _anchor(revision, *lifecycle.sealer_at(revision.document, position))
 
 
-def _anchor(revision: Revision, role: str) -> tuple[int, float, float]:
+def _anchor(revision: Revision, role: str, nth: int = 1) -> tuple[int, float, float]:
     """Lower-left corner of a seal centred on the kind's anchor for ``role``."""
     anchors = revision.anchors or {}
-    key = _anchor_key(revision, role)
+    key = _anchor_key(revision, role, nth)
     point = anchors.get(key) if key else None
     if point is None:
         raise InvalidInput(_("请先点击页面图像选择盖章位置。"))
@@ -213,8 +219,9 @@ def reserves_fields(revision: Revision) -> bool:
     rendering carries an anchor for each of them. An uploaded PDF has none, so every party
     places its own seal and no seal certifies (pyHanko would count a new field added after
     certification as a forbidden change)."""
-    later = lifecycle.sealers(revision.document)[1:]
-    return all(_anchor_key(revision, role) is not None for role in later)
+    doc = revision.document
+    return all(_anchor_key(revision, *lifecycle.sealer_at(doc, position)) is not None
+               for position in range(1, len(lifecycle.sealers(doc))))
 
 
 def reserved_slots(db: Session, seal: Seal) -> tuple[seals.FieldSlot, ...]:
@@ -225,13 +232,16 @@ def reserved_slots(db: Session, seal: Seal) -> tuple[seals.FieldSlot, ...]:
     sealers = lifecycle.sealers(revision.document)
     slots = []
     for position, role in enumerate(sealers[1:], start=1):
-        page, x, y = _anchor(revision, role)
+        page, x, y = _anchor(revision, *lifecycle.sealer_at(revision.document, position))
         slots.append(seals.FieldSlot(field_name(position, role), page, x, y))
     return tuple(slots)
 
 
 def _require_sealer_org(actor: User, seal: Seal) -> None:
-    if actor.org_id != seal.org_id or Position.clerk not in actor.positions:
+    if seal.role == lifecycle.PERSONAL_ROLE:  # a personal seal: the person alone
+        if actor.id != seal.sealer_id:
+            raise Forbidden(_("只有签章的专家本人可以办理此项。"))
+    elif actor.org_id != seal.org_id or Position.clerk not in actor.positions:
         raise Forbidden(_("只有盖章单位的经办岗可以办理此项。"))
 
 

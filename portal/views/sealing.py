@@ -64,7 +64,7 @@ def _reserved_at(doc: Any, position: int | None,
     revision = doc.current_revision
     if not position or revision is None or not sealing.reserves_fields(revision):
         return None
-    page, x, y = sealing.reserved_place(revision, lifecycle.sealers(doc)[position])
+    page, x, y = sealing.reserved_place(revision, position)
     if not 0 <= page < len(sizes):
         return None
     width, height = sizes[page]

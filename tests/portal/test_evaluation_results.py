@@ -118,3 +118,74 @@ def test_publishing_the_shortlist_tells_each_supplier_that_joined_its_own_result
     assert "入围，入围价格 5600.00 元" in by_org[orgs[2].id]
     joined = {user(db, n).org_id for n in ("gys_mfr", "gys_reseller", "gys_service")}
     assert set(told) == joined  # those who joined, and nobody else
+
+
+def with_personal_certificates(db: Any, people: list[Any]) -> None:
+    """Each expert's own certificate from the built-in CA, bound for its ID number."""
+    from portal.authority import authority
+    from portal.demo import DEMO_PIN
+    from portal.domain import credentials
+    from portal.models import HolderType
+    from seals import id_check_digit
+
+    for i, person in enumerate(people):
+        first17 = f"15010219800101{i + 1:03d}"
+        person.id_number = first17 + id_check_digit(first17)
+        db.commit()
+        p12 = authority().issue_person(person.display_name, person.id_number, DEMO_PIN).p12
+        credentials.bind(db, person, HolderType.person, p12, DEMO_PIN, person.id_number)
+
+
+def test_each_expert_seals_the_report_with_a_personal_certificate_in_the_panels_order(
+        app, db, demo_keys) -> None:
+    import pytest as _pytest
+
+    from portal import storage, verification
+    from portal.domain import sealing
+    from portal.domain.errors import Forbidden
+    from portal.domain.lifecycle import SubmissionInvalid
+    from portal.models import DocumentStatus
+    from tests.helpers import seal_as, work
+    from tests.portal.test_experts import signed_in_as
+
+    project = solicitation_project(app, db, elimination_rate="20")
+    people = experts(db)
+    with_personal_certificates(db, people)
+    confirm_lot(db, project, "01", [seat(e.id, e.display_name, "内蒙古大学", True, i == 0)
+                                    for i, e in enumerate(people)])
+    clerk = user(db, "zj_clerk")
+    kind = documents.get_kind("evaluation_report")
+    data = projects.prefill(project, kind)
+    media = {"announcement_media": "中国政府采购网、内蒙古自治区政府采购网"}  # the clerk types it
+    doc = projects.draft_document(db, clerk, project, kind.code, "第01包评审报告",
+                                  start_from=media)
+    typed = lifecycle.create_draft(db, clerk, kind.code, "评审报告（手填）", start_from={
+        **data, **media,
+        "panel": [{**data["panel"][0], "name": "王五"}, *data["panel"][1:]]},
+        project_id=project.id)
+    with _pytest.raises(SubmissionInvalid) as refused:
+        lifecycle.submit(db, clerk, typed, None)  # a panel the experts did not sit on
+    assert "评审小组名单须与评审记录一致" in refused.value.errors["panel"][0]
+
+    lifecycle.submit(db, clerk, doc, None)
+    work(app)
+    db.expire_all()
+    assert lifecycle.sealers(doc) == ("expert", "expert", "expert")
+    with _pytest.raises(Forbidden, match="尚未轮到您签章"):
+        sealing.start(db, people[1], doc, None, 0, None, None)
+    with _pytest.raises(Forbidden, match="专家本人"):
+        sealing.start(db, user(db, "zj_clerk"), doc, None, 0, None, None)
+    first = signed_in_as(app, people[0].username).get("/todo").get_data(as_text=True)
+    assert "待签章" in first and f"/documents/{doc.id}/seal" in first
+    assert "待签章" not in signed_in_as(app, people[1].username).get("/todo").get_data(
+        as_text=True)  # not yet its turn
+    assert signed_in_as(app, people[0].username).get(
+        f"/documents/{doc.id}/seal").status_code == 200  # the stamping page opens for it
+    for person in people:
+        sealing.confirm(db, person, seal_as(app, db, doc, person.username))
+    db.refresh(doc)
+    assert doc.status is DocumentStatus.sealed
+    report = verification.verify(
+        db, storage.read(sealing.current_pdf(db, doc.current_revision), ".pdf")).report
+    assert report.ok
+    assert [s.id_number for s in report.signatures] == [p.id_number for p in people]
