@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DecimalField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -30,6 +31,8 @@ class CreditForm(FlaskForm):
         InputRequired(_l("请填写查询渠道和结果")), Length(max=500)],
         description=_l("如：2027-04-24 10:05 信用中国、中国政府采购网查询，截图编号 01"),
         render_kw={"rows": 2})
+    evidence = FileField(_l("查询结果截图（PDF）"), render_kw={"accept": "application/pdf"},
+                         description=_l("信用中国、中国政府采购网的查询结果页面，存为 PDF"))
 
 
 class QualificationForm(FlaskForm):

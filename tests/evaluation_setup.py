@@ -16,6 +16,22 @@ from portal.models import Organisation, OrgKind, Position, User, UserPosition, u
 from tests.helpers import published_call, user
 
 
+def _blank_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+#: A screenshot of credit query results, saved as PDF.
+EVIDENCE = _blank_pdf()
+
+
 def seat(user_id: int, name: str, employer: str, checked_in: bool, leader: bool) -> PanelSeat:
     """A seat of the drawn panel, as ``experts.panel`` hands it over."""
     return PanelSeat(user_id, name, "", employer, checked_in, leader)

@@ -22,6 +22,7 @@ class EvaluatedSupplierRow(f.DocumentForm):
     rejection_reason = f.text("不通过原因", required=False, max_length=500)
     price = f.money("评审价格（元）", required=False)
     score = f.decimal("得分", required=False)
+    expert_scores = f.text("各专家评分", required=False, max_length=500)
     rank = f.count("排名", required=False)
     shortlisted = f.yes_no("入围")
 

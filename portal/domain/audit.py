@@ -37,6 +37,10 @@ def _digest(event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+#: The length of the before/after columns.
+STATE_LENGTH = 128
+
+
 def record(
     db: Session,
     *,
@@ -48,7 +52,13 @@ def record(
     after: object = None,
     detail: dict[str, object] | None = None,
 ) -> AuditEvent:
-    """Append one event in the caller's transaction; the caller commits."""
+    """Append one event in the caller's transaction; the caller commits. ``before`` and
+    ``after`` are short states (a status, an id); anything longer belongs in ``detail`` (the
+    columns hold 128 characters, which PostgreSQL enforces and SQLite does not)."""
+    for name, value in (("before", before), ("after", after)):
+        if value is not None and len(str(value)) > STATE_LENGTH:
+            raise ValueError(f"audit {action}: {name} longer than {STATE_LENGTH} characters; "
+                             "put it in detail")
     head = db.execute(select(AuditHead).with_for_update()).scalar_one_or_none()
     if head is None:
         head = AuditHead(id=1, last_seq=0, last_hash=GENESIS)

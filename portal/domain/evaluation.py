@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal import storage
 from portal.domain import audit, opening, participation, shortlisting
 from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
 from portal.domain.experts import PanelSeat
@@ -226,17 +227,22 @@ def _entry_of(evaluation: Evaluation, entry_id: int) -> EvaluationEntry:
 
 
 def record_credit(session: Session, actor: User, evaluation: Evaluation, entry_id: int,
-                  result: CreditResult, note: str) -> None:
-    """信用记录查询: what 信用中国 and 中国政府采购网 showed for the supplier."""
+                  result: CreditResult, note: str, evidence: bytes) -> None:
+    """信用记录查询: what 信用中国 and 中国政府采购网 showed for the supplier, with the
+    screenshot of the results as evidence (a checked PDF)."""
     _require_organiser(actor, evaluation.project)
     _expect(evaluation, EvaluationStatus.qualification)
     entry = _entry_of(evaluation, entry_id)
     if not note.strip():
         raise InvalidInput(_("请填写查询渠道和结果（如截图编号、查询时间）。"))
+    if not evidence:
+        raise InvalidInput(_("请上传查询结果截图（PDF）作为证据。"))
     before = entry.credit
     entry.credit, entry.credit_note = result, note.strip()
+    entry.credit_evidence_sha256 = storage.put(evidence, ".pdf")
     _record(session, actor, evaluation, "evaluation.credit_checked", before, result,
-            {"supplier": entry.supplier_org_id, "note": entry.credit_note})
+            {"supplier": entry.supplier_org_id, "note": entry.credit_note,
+             "evidence": entry.credit_evidence_sha256})
 
 
 def record_qualification(session: Session, actor: User, evaluation: Evaluation, entry_id: int,

@@ -84,7 +84,9 @@ def _shortlist_prefill(session: Session, project: Project) -> dict[str, Any]:
     done = confirmed(session, project)
     if not done:
         return {}
-    return {"evaluation_method": done[0].method,
+    solicitation = participation.sealed_solicitation(session, project)
+    fee = solicitation.data.get("agency_fee") if solicitation else None
+    return {"evaluation_method": done[0].method, "agency_fee": fee,
             "lots": [shortlist_lot(session, e) for e in done],
             "panel": [{"name": p["name"], "role": p["role"]} for p in _panel(done[0])],
             "announcement_date": beijing_now().date().isoformat()}
@@ -107,6 +109,7 @@ def report_data(session: Session, evaluation: Evaluation) -> dict[str, Any]:
             if failed else "",
             "price": _money(e.unit_price) if e.decrypted else None,
             "score": str(scores[e.supplier_org_id]) if scores.get(e.supplier_org_id) else None,
+            "expert_scores": _expert_scores(evaluation, e),
             "rank": e.rank, "shortlisted": bool(e.shortlisted)})
     shortlisted = [e.supplier_name for e in evaluation.entries if e.shortlisted]
     return {
@@ -124,6 +127,14 @@ def report_data(session: Session, evaluation: Evaluation) -> dict[str, Any]:
                       f"入围第{evaluation.lot_number}包。</p>",
         "report_date": beijing_now().date().isoformat(),
     }
+
+
+def _expert_scores(evaluation: Evaluation, entry: EvaluationEntry) -> str:
+    """质量优先法: each expert's own score for the response (张华 88.00；…), as the report
+    must show every expert's scores, not only the average."""
+    given = {s.expert_user_id: s.score for s in entry.scores}
+    return "；".join(f"{m.name} {given[m.user_id]:.2f}" for m in evaluation.members
+                    if m.user_id in given)
 
 
 def _report_prefill(session: Session, project: Project) -> dict[str, Any]:

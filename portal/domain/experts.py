@@ -147,7 +147,8 @@ def add(session: Session, actor: User | None, hasher: PasswordHasher, details: E
     session.add(expert)
     session.flush()
     audit.record(session, actor=actor, action="expert.added", subject_type="expert",
-                 subject_id=expert.id, after=_snapshot(expert), detail={"user": user.id})
+                 subject_id=expert.id, after=expert.name,
+                 detail={"user": user.id, "expert": _snapshot(expert)})
     session.commit()
     return expert
 
@@ -159,7 +160,7 @@ def edit(session: Session, actor: User, expert: Expert, details: ExpertDetails) 
     _apply(expert, details)
     expert.user.display_name, expert.user.id_number = details.name, details.id_number
     audit.record(session, actor=actor, action="expert.edited", subject_type="expert",
-                 subject_id=expert.id, before=before, after=_snapshot(expert))
+                 subject_id=expert.id, detail={"before": before, "after": _snapshot(expert)})
     session.commit()
 
 

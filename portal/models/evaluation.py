@@ -99,6 +99,8 @@ class EvaluationEntry(Base):
     credit: Mapped[CreditResult | None] = mapped_column(
         Enum(CreditResult, native_enum=False, length=16))
     credit_note: Mapped[str | None] = mapped_column(String(500))
+    # The screenshot of the query results (a PDF in storage), the evidence the report keeps.
+    credit_evidence_sha256: Mapped[str | None] = mapped_column(String(64))
     qualification: Mapped[Verdict | None] = mapped_column(
         Enum(Verdict, native_enum=False, length=16))
     qualification_reason: Mapped[str | None] = mapped_column(String(500))

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from werkzeug.exceptions import NotFound
 
 from documents import choices
-from portal import db
+from portal import db, uploads
 from portal.domain import evaluation as ev
 from portal.domain import opening
 from portal.domain.errors import InvalidInput, TransitionNotAllowed
@@ -28,7 +28,7 @@ from portal.evaluation_forms import (
 from portal.forms import EmptyForm
 from portal.models import CreditResult, Evaluation, EvaluationStatus, Project, User, Verdict
 from portal.policy import SIGNED_IN, access
-from portal.web import render
+from portal.web import render, stored_file
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluations")
 
@@ -37,7 +37,8 @@ Command = Callable[[Any, User, Evaluation, int, FlaskForm], None]
 #: What each supplier-row form records, and the domain command that records it.
 ENTRY_STEPS: dict[str, tuple[type[FlaskForm], Command]] = {
     "credit": (CreditForm, lambda s, u, e, i, f: ev.record_credit(
-        s, u, e, i, CreditResult(f.result.data), f.note.data)),
+        s, u, e, i, CreditResult(f.result.data), f.note.data,
+        uploads.checked_pdf(f.evidence.data))),
     "qualification": (QualificationForm, lambda s, u, e, i, f: ev.record_qualification(
         s, u, e, i, Verdict(f.verdict.data), f.reason.data or "",
         f.price_deduction.data if f.price_deduction.data is not None else Decimal(0))),
@@ -141,6 +142,16 @@ def show(evaluation_id: int) -> Any:
 def progress(evaluation_id: int) -> Any:
     evaluation = _evaluation(evaluation_id)
     return render("evaluation/show.html", block="progress", **_context(evaluation))
+
+
+@bp.get("/<int:evaluation_id>/entries/<int:entry_id>/evidence.pdf")
+@access(SIGNED_IN)
+def evidence(evaluation_id: int, entry_id: int) -> Any:
+    entry = next((e for e in _evaluation(evaluation_id).entries if e.id == entry_id), None)
+    if entry is None or entry.credit_evidence_sha256 is None:
+        raise NotFound()
+    return stored_file(entry.credit_evidence_sha256, "pdf",
+                       f"信用查询-{entry.supplier_name}.pdf")
 
 
 @bp.post("/<int:evaluation_id>/entries/<int:entry_id>/<step>")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -155,14 +156,19 @@ def save_in(card: Any, form_title: str, **choices: str) -> None:
     for label, value in choices.items():
         if value == "check":
             form.get_by_label(label, exact=True).check()
+        elif value.startswith("file:"):
+            form.get_by_label(label).set_input_files(value.removeprefix("file:"))
         else:
             form.get_by_label(label).fill(value)
     form.get_by_role("button", name="保存").click()
 
 
 def test_evaluation_to_the_published_shortlist(page: Page, live_portal: str,
-                                               live_env: dict[str, str], portal_here) -> None:
+                                               live_env: dict[str, str], portal_here,
+                                               tmp_path: Path) -> None:
     base = live_portal
+    evidence = tmp_path / "信用查询.pdf"
+    evidence.write_bytes(_pdf())
     old_deadline = set_deadline(live_env, None)
     try:
         project_id = responded_drawn_and_opened(live_env)
@@ -184,7 +190,10 @@ def test_evaluation_to_the_published_shortlist(page: Page, live_portal: str,
         expect(page.get_by_role("alert").first).to_contain_text("资格审查不通过的，须写明原因")
         card = page.locator("article.entry", has_text=supplier)
         save_in(card, "信用记录查询", **{"未发现不良信用记录": "check",
-                                         "查询渠道及结果说明": "信用中国等查询无不良记录"})
+                                         "查询渠道及结果说明": "信用中国等查询无不良记录",
+                                         "查询结果截图（PDF）": f"file:{evidence}"})
+        expect(page.locator("article.entry", has_text=supplier).get_by_role(
+            "link", name="查询截图")).to_be_visible()
         card = page.locator("article.entry", has_text=supplier)
         save_in(card, "资格审查", **{"通过": "check"})
     expect(page.locator("#evaluation-progress")).to_contain_text("2 / 2 家")

@@ -19,6 +19,7 @@ from portal.models import (
     Verdict,
 )
 from tests.evaluation_setup import (
+    EVIDENCE,
     experts,
     opened,
     seat,
@@ -41,7 +42,7 @@ def qualify_everyone(db: Any, evaluation: Any, organiser: str = "zj_clerk") -> N
     for entry in evaluation.entries:
         if entry.decrypted:
             ev.record_credit(db, clerk, evaluation, entry.id, CreditResult.clean,
-                             "信用中国、中国政府采购网查询无不良记录")
+                             "信用中国、中国政府采购网查询无不良记录", EVIDENCE)
             ev.record_qualification(db, clerk, evaluation, entry.id, Verdict.passed, "",
                                     Decimal(0))
 
@@ -97,10 +98,12 @@ def test_failures_need_reasons_and_a_listed_credit_record_must_fail(db, started)
     with pytest.raises(InvalidInput, match="须写明原因"):
         ev.record_qualification(db, clerk, evaluation, entry.id, Verdict.failed, " ", Decimal(0))
     with pytest.raises(InvalidInput, match="查询渠道"):
-        ev.record_credit(db, clerk, evaluation, entry.id, CreditResult.clean, "")
+        ev.record_credit(db, clerk, evaluation, entry.id, CreditResult.clean, "", EVIDENCE)
+    with pytest.raises(InvalidInput, match="截图"):
+        ev.record_credit(db, clerk, evaluation, entry.id, CreditResult.clean, "查询无记录", b"")
     qualify_everyone(db, evaluation)
     ev.record_credit(db, clerk, evaluation, entry.id, CreditResult.listed,
-                     "信用中国：列入失信被执行人名单")
+                     "信用中国：列入失信被执行人名单", EVIDENCE)
     with pytest.raises(TransitionNotAllowed, match="失信名单"):
         ev.finish_qualification(db, clerk, evaluation)
     ev.record_qualification(db, clerk, evaluation, entry.id, Verdict.failed, "列入失信被执行人名单",
@@ -117,7 +120,8 @@ def test_the_panel_and_the_organiser_act_only_in_their_own_turn(db, started) -> 
     with pytest.raises(Forbidden):
         ev.record_qualification(db, leader, evaluation, entry.id, Verdict.passed, "", Decimal(0))
     with pytest.raises(Forbidden):  # another organisation's clerk
-        ev.record_credit(db, user(db, "dl_clerk"), evaluation, entry.id, CreditResult.clean, "x")
+        ev.record_credit(db, user(db, "dl_clerk"), evaluation, entry.id, CreditResult.clean, "x",
+                         EVIDENCE)
     with pytest.raises(TransitionNotAllowed, match="尚未完成"):
         ev.finish_qualification(db, clerk, evaluation)
     qualify_everyone(db, evaluation)

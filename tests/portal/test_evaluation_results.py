@@ -13,7 +13,7 @@ from portal.domain import evaluation as ev
 from portal.domain import lifecycle, projects
 from portal.domain.experts import PanelSeat
 from portal.models import CreditResult, Verdict
-from tests.evaluation_setup import experts, opened, seat, solicitation_project, suppliers
+from tests.evaluation_setup import EVIDENCE, experts, opened, seat, solicitation_project, suppliers
 from tests.helpers import user
 
 pytestmark = pytest.mark.db
@@ -34,7 +34,8 @@ def confirm_lot(db: Any, project: Any, lot_number: str, panel: list[PanelSeat],
     clerk = user(db, "zj_clerk")
     evaluation = ev.start(db, clerk, project, lot_number, opened(orgs[:3], list(prices)), panel)
     for entry in evaluation.entries:
-        ev.record_credit(db, clerk, evaluation, entry.id, CreditResult.clean, "无不良记录")
+        ev.record_credit(db, clerk, evaluation, entry.id, CreditResult.clean, "无不良记录",
+                         EVIDENCE)
         ev.record_qualification(db, clerk, evaluation, entry.id, Verdict.passed, "", Decimal(0))
     ev.finish_qualification(db, clerk, evaluation)
     leader = db.get(type(clerk), next(m.user_id for m in evaluation.members if m.leader))
@@ -54,6 +55,8 @@ def test_the_shortlist_announcement_starts_from_the_confirmed_evaluation(app, db
         ("5600.00", "国产 X2（8核16G）"), ("5890.00", "国产 X0（8核16G）")]
     assert all(r["address"] for r in lot["suppliers"])  # from the registered organisations
     assert [p["role"] for p in data["panel"]] == ["leader", "member", "member"]
+    # the fee the solicitation states is published with the result
+    assert data["agency_fee"] == documents.get_kind("solicitation").sample()["agency_fee"]
     doc = projects.draft_document(  # the clerk adds only the project contact
         db, user(db, "zj_clerk"), project, "shortlist_announcement", "入围结果公告",
         start_from={"project_contact": {"name": "王丽", "phone": "0471-6945678"}})
@@ -189,3 +192,30 @@ def test_each_expert_seals_the_report_with_a_personal_certificate_in_the_panels_
         db, storage.read(sealing.current_pdf(db, doc.current_revision), ".pdf")).report
     assert report.ok
     assert [s.id_number for s in report.signatures] == [p.id_number for p in people]
+
+
+def test_under_quality_first_the_report_shows_every_experts_score(app, db, demo_keys) -> None:
+    from portal.domain.shortlisting import QUALITY_FIRST
+    from portal.models import Evaluation
+
+    project = solicitation_project(app, db, evaluation_method=QUALITY_FIRST,
+                                   elimination_rate="30")
+    people = experts(db)
+    clerk = user(db, "zj_clerk")
+    lot = ev.start(db, clerk, project, "01", opened(suppliers(db)[:3], ["6000", "6100", "5900"]),
+                   [seat(e.id, e.display_name, "内蒙古大学", True, i == 0)
+                    for i, e in enumerate(people)])
+    for entry in lot.entries:
+        ev.record_credit(db, clerk, lot, entry.id, CreditResult.clean, "无不良记录", EVIDENCE)
+        ev.record_qualification(db, clerk, lot, entry.id, Verdict.passed, "", Decimal(0))
+    ev.finish_qualification(db, clerk, lot)
+    for entry in ev.qualified(lot):
+        ev.record_substantive(db, people[0], lot, entry.id, Verdict.passed, "")
+        for person, score in zip(people, ("90", "88.5", "86"), strict=True):
+            ev.record_score(db, person, lot, entry.id, Decimal(score))
+    ev.submit_review(db, people[0], lot)
+    ev.confirm(db, clerk, lot)
+    assert isinstance(lot, Evaluation)
+    data = projects.prefill(project, documents.get_kind("evaluation_report"))
+    assert {r["expert_scores"] for r in data["suppliers"]} == {"刘明 90.00；张华 88.50；李强 86.00"}
+    assert {r["score"] for r in data["suppliers"]} == {"88.17"}

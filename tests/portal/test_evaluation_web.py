@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 
 from portal.models import EvaluationStatus, Verdict
-from tests.evaluation_setup import started_evaluation
+from tests.evaluation_setup import EVIDENCE, started_evaluation
 from tests.helpers import csrf_token
 
 pytestmark = pytest.mark.db
@@ -18,7 +19,7 @@ def started(app, db, demo_keys) -> Any:
     return started_evaluation(app, db)
 
 
-def post(client: Any, evaluation: Any, path: str, **data: str) -> Any:
+def post(client: Any, evaluation: Any, path: str, **data: Any) -> Any:
     """As the page's form for ``path`` posts: a supplier row's form has its own field prefix."""
     page = client.get(f"/evaluations/{evaluation.id}").get_data(as_text=True)
     fields = {**data, "csrf_token": csrf_token(page)}
@@ -50,9 +51,20 @@ def test_the_organiser_records_credit_and_qualification_with_errors_in_place(
     assert "资格审查不通过的，须写明原因。" in refused.get_data(as_text=True)
     empty = post(clerk, started, f"entries/{entry.id}/credit", result="clean", note="")
     assert empty.status_code == 400 and "请填写查询渠道和结果" in empty.get_data(as_text=True)
+    bare = post(clerk, started, f"entries/{entry.id}/credit", result="clean", note="无不良记录")
+    assert bare.status_code == 400  # no screenshot: nothing recorded, the note kept
+    assert "上传" in bare.get_data(as_text=True) and "无不良记录" in bare.get_data(as_text=True)
+    not_pdf = post(clerk, started, f"entries/{entry.id}/credit", result="clean", note="无",
+                   evidence=(io.BytesIO(b"GIF89a not a pdf"), "shot.pdf"))
+    assert not_pdf.status_code == 400
     done = post(clerk, started, f"entries/{entry.id}/credit", result="clean",
-                note="信用中国、中国政府采购网查询无不良记录")
+                note="信用中国、中国政府采购网查询无不良记录",
+                evidence=(io.BytesIO(EVIDENCE), "信用查询.pdf"))
     assert done.status_code == 302
+    shot = clerk.get(f"/evaluations/{started.id}/entries/{entry.id}/evidence.pdf")
+    assert shot.status_code == 200 and shot.data == EVIDENCE
+    assert signed_in("gys_mfr").get(
+        f"/evaluations/{started.id}/entries/{entry.id}/evidence.pdf").status_code == 404
     db.expire_all()
     assert entry.credit.value == "clean"
     progress = clerk.get(f"/evaluations/{started.id}/progress",

@@ -417,5 +417,5 @@ def test_the_regulator_edits_an_expert_and_the_audit_keeps_before_and_after(
     db.expire_all()
     assert li.categories == [FURNITURE, "C2105"] and li.employer == "包头市规划设计院"
     event = db.scalar(select(AuditEvent).where(AuditEvent.action == "expert.edited"))
-    assert "包头市建筑设计研究院" in str(event.before)
-    assert "包头市规划设计院" in str(event.after)
+    assert "包头市建筑设计研究院" in str(event.detail["before"])
+    assert "包头市规划设计院" in str(event.detail["after"])

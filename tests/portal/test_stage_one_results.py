@@ -34,6 +34,7 @@ from portal.models import (
     Verdict,
     beijing_now,
 )
+from tests.evaluation_setup import EVIDENCE
 from tests.helpers import OPINION, seal_as, user, work
 from tests.portal.test_experts import FURNITURE
 from tests.portal.test_responses import (
@@ -93,7 +94,7 @@ def test_from_responses_to_the_published_shortlist(app, db, call) -> None:  # no
         for entry in lot.entries:
             if entry.decrypted:
                 evaluation.record_credit(db, clerk, lot, entry.id, CreditResult.clean,
-                                         "信用中国、中国政府采购网查询无不良记录")
+                                         "信用中国、中国政府采购网查询无不良记录", EVIDENCE)
                 evaluation.record_qualification(db, clerk, lot, entry.id, Verdict.passed, "",
                                                 Decimal(0))
         evaluation.finish_qualification(db, clerk, lot)

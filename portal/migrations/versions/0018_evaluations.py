@@ -83,6 +83,7 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column("credit_note", sa.String(length=500), nullable=True),
+        sa.Column("credit_evidence_sha256", sa.String(length=64), nullable=True),
         sa.Column(
             "qualification",
             sa.Enum("passed", "failed", name="verdict", native_enum=False, length=16),
