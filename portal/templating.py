@@ -15,6 +15,7 @@ ROLE_LABELS = {
     "purchaser": _l("采购人"),
     "supplier": _l("供应商"),
     "regulator": _l("财政部门"),
+    "expert": _l("评审专家"),
 }
 
 

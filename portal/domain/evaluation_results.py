@@ -260,7 +260,7 @@ def report_seal_todo(session: Session, user: User) -> Iterator[TodoItem]:
                 Document.status == DocumentStatus.approved)):
             if _lot_number(doc) == lot.lot_number and sealing.may_seal(session, user, doc):
                 yield TodoItem(_("待签章"), f"{lot.project.name} · {doc.title}",
-                               url_for("sealing.stamp", document_id=doc.id), doc.updated_at)
+                               url_for("documents.show", document_id=doc.id), doc.updated_at)
 
 
 lifecycle.register_personal_sealers(REPORT, _report_sealers)

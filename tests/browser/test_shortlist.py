@@ -65,7 +65,9 @@ def responded_drawn_and_opened(live_env: dict[str, str]) -> int:
     from sqlalchemy import select
 
     from portal import db
+    from portal.authority import authority
     from portal.domain import (
+        credentials,
         expert_draws,
         experts,
         opening,
@@ -74,7 +76,7 @@ def responded_drawn_and_opened(live_env: dict[str, str]) -> int:
         participation,
         responses,
     )
-    from portal.models import Project, Region, beijing_now
+    from portal.models import HolderType, Project, Region, beijing_now
 
     session = db.session()
     project = session.scalar(select(Project).where(Project.name == NAME))
@@ -108,6 +110,13 @@ def responded_drawn_and_opened(live_env: dict[str, str]) -> int:
         panels.check_in(session, seat.expert.user, seat, "id_number", seat.expert.id_number)
     if draw.leader_seat_id is None:
         panels.choose_leader(session, seats[0].expert.user, seats[0], seats[0])
+    for seat in seats:  # each expert's own certificate, to seal the 评审报告
+        person = seat.expert.user
+        if not credentials.active_credentials(session, person):
+            p12 = authority().issue_person(person.display_name, seat.expert.id_number,
+                                           DEMO_PIN).p12
+            credentials.bind(session, person, HolderType.person, p12, DEMO_PIN,
+                             seat.expert.id_number)
 
     set_deadline(live_env, (datetime.now(UTC) + timedelta(hours=8, minutes=-1))
                  .strftime("%Y-%m-%dT%H:%M"))
@@ -139,7 +148,8 @@ def _pdf() -> bytes:
     return out.getvalue()
 
 
-def leader_username(project_id: int) -> str:
+def panel_usernames(project_id: int) -> tuple[str, list[str]]:
+    """The leader's username and the whole seated panel's, in draw order."""
     from portal import db
     from portal.domain import experts
     from portal.models import Project
@@ -147,7 +157,8 @@ def leader_username(project_id: int) -> str:
     session = db.session()
     draw = experts.current_draw(session, session.get(Project, project_id))
     seat = next(s for s in draw.seats if s.id == draw.leader_seat_id)
-    return str(seat.expert.user.username)
+    return str(seat.expert.user.username), [str(s.expert.user.username)
+                                            for s in draw.seats if s.on_panel]
 
 
 def save_in(card: Any, form_title: str, **choices: str) -> None:
@@ -174,7 +185,7 @@ def test_evaluation_to_the_published_shortlist(page: Page, live_portal: str,
         project_id = responded_drawn_and_opened(live_env)
     finally:
         set_deadline(live_env, old_deadline)
-    leader = leader_username(project_id)
+    leader, panel = panel_usernames(project_id)
 
     as_user(page, base, "dl_clerk")
     page.goto(f"{base}/opening/{project_id}/02")
@@ -220,6 +231,30 @@ def test_evaluation_to_the_published_shortlist(page: Page, live_portal: str,
     expect(page.get_by_text("已办理：评审结束")).to_be_visible()
     snap(page, "evaluation-confirmed")
 
+    # 评审报告: drafted from the evaluation, sealed by each expert in the panel's order
+    page.get_by_role("link", name="起草评审报告").click()
+    page.get_by_label("标题").fill("第02包评审报告")
+    page.get_by_role("button", name="创建并开始填写").click()
+    page.get_by_label("公告发布媒体").fill("中国政府采购网、内蒙古自治区政府采购网")
+    page.get_by_role("button", name=re.compile("保存")).first.click()
+    page.get_by_role("link", name="核对并提交").click()
+    expect(page.get_by_text("修改后才能提交")).to_have_count(0)
+    page.get_by_role("button", name=re.compile("^提交")).click()
+    for expert in panel:
+        as_user(page, base, expert)
+        open_todo(page, "第02包评审报告")
+        expect(page.get_by_role("link", name="下载 PDF").first).to_be_visible(timeout=60_000)
+        page.get_by_role("link", name="盖章", exact=True).click()
+        page.get_by_role("button", name="确定位置并准备盖章").click()
+        page.get_by_label("证书密码（PIN）").fill(DEMO_PIN)
+        page.get_by_role("button", name="盖章", exact=True).click()
+        page.get_by_role("button", name="提交", exact=True).click(timeout=60_000)
+    snap(page, "evaluation-report-sealed")
+    expect(page.get_by_text("签章有效").or_(page.get_by_text("有效（3 个签章）")).first) \
+        .to_be_visible(timeout=60_000)
+
+    as_user(page, base, "dl_clerk")
+    page.goto(evaluation_url)
     page.get_by_role("link", name="起草入围结果公告").click()
     page.get_by_label("标题").fill("办公家具项目入围结果公告")
     page.get_by_role("button", name="创建并开始填写").click()
