@@ -26,7 +26,7 @@ from playwright.sync_api import Page, expect
 from portal.demo import DEMO_PIN
 from tests.browser.test_opening import NAME, database, set_deadline
 from tests.browser.test_sign_in import snap
-from tests.browser.test_stage_one import as_user, open_todo
+from tests.browser.test_stage_one import approve, as_user, open_todo, seal, submit
 
 pytestmark = pytest.mark.browser
 
@@ -237,18 +237,9 @@ def test_evaluation_to_the_published_shortlist(page: Page, live_portal: str,
     page.get_by_role("button", name="创建并开始填写").click()
     page.get_by_label("公告发布媒体").fill("中国政府采购网、内蒙古自治区政府采购网")
     page.get_by_role("button", name=re.compile("保存")).first.click()
-    page.get_by_role("link", name="核对并提交").click()
-    expect(page.get_by_text("修改后才能提交")).to_have_count(0)
-    page.get_by_role("button", name=re.compile("^提交")).click()
+    submit(page)
     for expert in panel:
-        as_user(page, base, expert)
-        open_todo(page, "第02包评审报告")
-        expect(page.get_by_role("link", name="下载 PDF").first).to_be_visible(timeout=60_000)
-        page.get_by_role("link", name="盖章", exact=True).click()
-        page.get_by_role("button", name="确定位置并准备盖章").click()
-        page.get_by_label("证书密码（PIN）").fill(DEMO_PIN)
-        page.get_by_role("button", name="盖章", exact=True).click()
-        page.get_by_role("button", name="提交", exact=True).click(timeout=60_000)
+        seal(page, base, expert, "第02包评审报告")
     snap(page, "evaluation-report-sealed")
     expect(page.get_by_text("签章有效").or_(page.get_by_text("有效（3 个签章）")).first) \
         .to_be_visible(timeout=60_000)
@@ -264,23 +255,10 @@ def test_evaluation_to_the_published_shortlist(page: Page, live_portal: str,
     contact.get_by_label("姓名").fill("李娜")
     contact.get_by_label("联系电话").fill("0471-3318866")
     page.get_by_role("button", name=re.compile("保存")).first.click()
-    page.get_by_role("link", name="核对并提交").click()
-    expect(page.get_by_text("760.00").first).to_be_visible()
-    expect(page.get_by_text("修改后才能提交")).to_have_count(0)
-    page.get_by_role("button", name=re.compile("^提交")).click()
+    submit(page)
 
-    as_user(page, base, "zj_reviewer")
-    open_todo(page, "办公家具项目入围结果公告")
-    page.get_by_role("button", name="审核通过").click()
-    expect(page.get_by_text("审核通过").first).to_be_visible()
-    as_user(page, base, "zj_clerk")
-    open_todo(page, "办公家具项目入围结果公告")
-    expect(page.get_by_role("link", name="下载 PDF").first).to_be_visible(timeout=60_000)
-    page.get_by_role("link", name="盖章", exact=True).click()
-    page.get_by_role("button", name="确定位置并准备盖章").click()
-    page.get_by_label("证书密码（PIN）").fill(DEMO_PIN)
-    page.get_by_role("button", name="盖章", exact=True).click()
-    page.get_by_role("button", name="提交", exact=True).click(timeout=60_000)
+    approve(page, base, "zj_reviewer", "办公家具项目入围结果公告")
+    seal(page, base, "zj_clerk", "办公家具项目入围结果公告")
     as_user(page, base, "dl_clerk")
     open_todo(page, "办公家具项目入围结果公告")
     page.get_by_role("button", name="发布").click()
@@ -288,4 +266,5 @@ def test_evaluation_to_the_published_shortlist(page: Page, live_portal: str,
     page.goto(f"{base}/announcements?q=入围结果公告")
     page.get_by_role("link", name="办公家具项目入围结果公告").first.click()
     expect(page.get_by_text("内蒙古蒙讯科技有限公司").first).to_be_visible()
+    expect(page.get_by_text("760.00").first).to_be_visible()  # its agreement price
     snap(page, "shortlist-published")
