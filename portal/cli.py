@@ -174,7 +174,13 @@ def demo() -> None:
     """Seed demo data (idempotent) and print the demo accounts."""
     from jobs.worker import AppContextWorker
     from portal import db, embedded_redis, migrate
-    from portal.demo import DEMO_PASSWORD, DEMO_PIN, seed, seed_credentials
+    from portal.demo import (
+        DEMO_PASSWORD,
+        DEMO_PIN,
+        seed,
+        seed_credentials,
+        seed_expert_credentials,
+    )
     from portal.demo_board import seed_board
     from portal.jobs_queue import QUEUES, redis_connection
     from portal.views.auth import hasher
@@ -188,7 +194,7 @@ def demo() -> None:
     try:
         with _app_context() as app:
             listing = seed(db.session(), hasher())
-            issued = seed_credentials(db.session())
+            issued = seed_credentials(db.session()) + seed_expert_credentials(db.session())
             published = seed_board(db.session())
             # the queued copies of the jobs seed_board ran itself: each finds nothing to do
             drain = AppContextWorker(QUEUES, connection=redis_connection())

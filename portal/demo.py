@@ -194,3 +194,21 @@ def seed_credentials(db: Session) -> list[tuple[str, str]]:
             credentials.bind(db, user, HolderType.person, p12, DEMO_PIN, id_number)
             issued.append((user.display_name, "个人证书"))
     return issued
+
+
+def seed_expert_credentials(db: Session) -> list[tuple[str, str]]:
+    """A personal certificate for every expert of the demo pool, for the ID number the pool
+    holds, so whichever panel a draw seats can seal its 评审报告; idempotent. Only
+    ``kuangcai demo`` calls it (tests bind the few they need: each key costs a second)."""
+    from portal.authority import authority
+    from portal.domain import credentials
+    from portal.models import Expert, HolderType
+
+    issued = []
+    for expert in db.scalars(select(Expert).where(Expert.active).order_by(Expert.id)):
+        user = expert.user
+        if not credentials.active_credentials(db, user):
+            p12 = authority().issue_person(expert.name, expert.id_number, DEMO_PIN).p12
+            credentials.bind(db, user, HolderType.person, p12, DEMO_PIN, expert.id_number)
+            issued.append((expert.name, "个人证书"))
+    return issued

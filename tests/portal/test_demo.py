@@ -96,3 +96,19 @@ def test_the_demo_goods_projects_budgets_are_their_lots_at_the_maximum_prices() 
         if p.category == "goods":
             lots = sum(Decimal(lot[2]) * Decimal(lot[4]) for lot in p.lots)
             assert Decimal(p.budget) == lots, p.name
+
+
+def test_every_pool_expert_of_the_demo_gets_a_personal_certificate_once(app, demo, db) -> None:
+    """Whichever panel a draw seats can seal its 评审报告 in the demo."""
+    from portal.demo import seed_credentials, seed_expert_credentials
+    from portal.domain import credentials
+    from portal.models import Expert, HolderType
+
+    seed_credentials(db)
+    seed_expert_credentials(db)
+    pool = db.scalars(select(Expert).where(Expert.active)).all()
+    assert len(pool) >= 8
+    for expert in pool:
+        (held,) = credentials.active_credentials(db, expert.user)
+        assert held.holder_type is HolderType.person and held.subject_code == expert.id_number
+    assert seed_expert_credentials(db) == []
