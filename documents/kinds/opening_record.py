@@ -86,12 +86,13 @@ KIND = Kind(
     ),
     html_template="opening_record.html",
     docx_template=None,
-    drafted_by=("agency",),
+    drafted_by=("agency", "collector"),
     reviewed_by=(),
-    sealed_by=("supplier", "agency"),
+    # The opener seals: the agency of an entrusted project, else the collector running it.
+    sealed_by=("supplier", "agency", "collector"),
     # Generated at the opening it names no supplier party: each supplier's 确认 / 异议 is
     # recorded and audited in the opening hall (portal.domain.opening), the agency seals.
-    sealed_if_party=("supplier",),
+    sealed_if_party=("supplier", "agency", "collector"),
     board_category=None,
     sample=sample,
     checks=(),

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from portal.domain import audit, lifecycle, participation, projects, responses
+from portal.domain import audit, lifecycle, participation, responses
 from portal.domain.errors import Forbidden, InvalidInput, NotFound, TransitionNotAllowed
 from portal.domain.opening import (
     RECORD,
@@ -78,7 +78,7 @@ def _record_data(session: Session, actor: User, opening: LotOpening, call: Call
 
 def generate_record(session: Session, actor: User, project: Project,
                     opening: LotOpening) -> Document:
-    """开标记录表, generated once the window closed, as a draft of the agency."""
+    """开标记录表, generated once the window closed, as a draft of the opener."""
     require_opener(actor, project)
     close_if_due(session, opening)
     if opening.closed_at is None:
@@ -86,10 +86,12 @@ def generate_record(session: Session, actor: User, project: Project,
     if opening.record_id is not None:
         raise TransitionNotAllowed(_("开标记录表已生成。"))
     call = require_call(session, project)
-    doc = projects.draft_document(
-        session, actor, project, RECORD,
+    # The opener alone is the record's party: it drafts, answers and seals it (the agency of an
+    # entrusted project, else the collector running the project itself).
+    doc = lifecycle.create_draft(
+        session, actor, RECORD,
         _("%(name)s 第%(lot)s包 开标记录表", name=project.name, lot=opening.lot_number),
-        start_from=_record_data(session, actor, opening, call))
+        start_from=_record_data(session, actor, opening, call), project_id=project.id)
     opening.record_id = doc.id
     audit.record(session, actor=actor, action="opening.record_generated",
                  subject_type="lot_opening", subject_id=opening.id, after=doc.id)

@@ -37,7 +37,7 @@ SEALED_BY = {
     "change_announcement": ("collector",),
     "termination_announcement": ("collector",),
     "shortlist_announcement": ("collector",),
-    "opening_record": ("supplier", "agency"),
+    "opening_record": ("supplier", "agency", "collector"),  # whoever opened the lot
     "evaluation_report": ("expert",),
     "framework_agreement": ("supplier", "collector"),
     "contract": ("supplier", "purchaser"),

@@ -172,7 +172,8 @@ EXPECTED_ANCHORS = {
     "change_announcement": {"collector"},
     "termination_announcement": {"collector"},
     "shortlist_announcement": {"collector"},
-    "opening_record": {"supplier-1", "supplier-2", "supplier-3", "supplier-4", "agency"},
+    "opening_record": {"supplier-1", "supplier-2", "supplier-3", "supplier-4", "agency",
+                       "collector"},  # the same place: whoever opened the lot seals there
     "evaluation_report": {f"expert-{n}" for n in range(1, 6)},
     "framework_agreement": {"supplier", "collector"},
     "contract": {"supplier", "purchaser"},

@@ -475,3 +475,28 @@ def test_attachments_are_checked_like_other_uploads(db, call, signed_in) -> None
     assert upload(pdf("封面"), "cover.pdf").status_code == 302
     response = responses.find(db, user(db, "gys_mfr").org_id, responses.call_of(db, call), "01")
     assert [a.slot for a in response.attachments] == ["cover"]
+
+
+def test_a_collector_running_its_own_project_generates_and_seals_the_record(app, db,
+                                                                             demo_keys) -> None:
+    """No agency: the collector opens the lot, generates the 开标记录表 and seals it itself."""
+    project = published_call(app, db, -timedelta(days=1), timedelta(days=9))
+    assert project.agency_org_id is None
+    participation.join(db, user(db, "gys_mfr"), project, "王工", "0471-6601234",
+                       "wang@example.cn", beijing_now())
+    submitted(db, project, "gys_mfr")
+    ends = deadline(db, project) + timedelta(minutes=1)
+    collector = user(db, "zj_clerk")
+    with time_machine.travel(ends, tick=False):
+        found = opening.open_lot(db, collector, project, "01", 30, beijing_now())
+        opening.decrypt(db, user(db, "gys_mfr"), found, DEMO_PIN)
+    with time_machine.travel(ends + timedelta(minutes=31), tick=False):
+        doc = opening_record.generate_record(db, collector, project, found)
+        opening_record.confirm(db, user(db, "gys_mfr"), found, None)
+        assert lifecycle.sealers(doc) == ("collector",)
+        lifecycle.submit(db, collector, doc, None)
+        work(app)
+        db.expire_all()
+        sealing.confirm(db, collector, seal_as(app, db, doc, "zj_clerk"))
+        db.refresh(doc)
+        assert doc.status is DocumentStatus.sealed
