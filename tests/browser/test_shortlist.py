@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from portal.demo import DEMO_PIN
 from tests.browser.test_opening import NAME, database, set_deadline
@@ -32,7 +33,8 @@ pytestmark = pytest.mark.browser
 
 ANSWERS = {"brand": "华腾", "model": "HT-Y01", "parameters": "网布靠背，五星脚，可升降",
            "delivery_period": "合同签订后10日内", "delivery_place": "采购人指定地点"}
-PRICES = {"gys_mfr": "820.00", "gys_reseller": "760.00", "gys_service": "790.00"}
+PRICES = {"ht_clerk": "820.00", "gys_reseller": "760.00", "gys_service": "790.00"}
+MAKER = "内蒙古华腾家具有限公司"  # a supplier of this test's own: 北方信创 joins in another
 
 
 @pytest.fixture
@@ -59,7 +61,7 @@ def user(session: Any, username: str) -> Any:
 
 
 def responded_drawn_and_opened(live_env: dict[str, str]) -> int:
-    """Lot 02 of the demo call: three responses (北方信创 withdraws and resubmits), a seated
+    """Lot 02 of the demo call: three responses (each withdrawn once and resubmitted), a seated
     panel with its leader, the lot opened and closed with 洁安 not decrypted, the record made
     and confirmed. Returns the project's id."""
     from sqlalchemy import select
@@ -80,6 +82,7 @@ def responded_drawn_and_opened(live_env: dict[str, str]) -> int:
 
     session = db.session()
     project = session.scalar(select(Project).where(Project.name == NAME))
+    furniture_maker(session)
     for name in PRICES:
         if participation.of_org(session, user(session, name).org_id, project) is None:
             participation.join(session, user(session, name), project, "联系人", "0471-6601234",
@@ -122,7 +125,7 @@ def responded_drawn_and_opened(live_env: dict[str, str]) -> int:
                  .strftime("%Y-%m-%dT%H:%M"))
     found = opening.open_lot(session, user(session, "dl_clerk"), project, "02", 30,
                              beijing_now())
-    for name in ("gys_mfr", "gys_reseller"):  # 洁安 does not decrypt in time
+    for name in ("ht_clerk", "gys_reseller"):  # 洁安 does not decrypt in time
         opening.decrypt(session, user(session, name), found, DEMO_PIN)
     with database(live_env) as raw:
         past = (datetime.now(UTC) - timedelta(seconds=5)).replace(tzinfo=None)
@@ -131,9 +134,35 @@ def responded_drawn_and_opened(live_env: dict[str, str]) -> int:
     session.expire_all()
     opening.close_if_due(session, found)
     opening_record.generate_record(session, user(session, "dl_clerk"), project, found)
-    for name in ("gys_mfr", "gys_reseller"):
+    for name in ("ht_clerk", "gys_reseller"):
         opening_record.confirm(session, user(session, name), found, None)
     return project.id
+
+
+def furniture_maker(session: Any) -> None:
+    """A supplier of the test's own with its certificate (the demo's 北方信创 joins the call in
+    ``test_stage_one_changes``, which expects to find it not yet joined)."""
+    from codes.uscc import check_digit
+    from portal.authority import authority
+    from portal.demo import DEMO_PASSWORD
+    from portal.domain import accounts, credentials
+    from portal.models import HolderType, OrgKind, Position, Region, SupplierKind
+
+    if user(session, "ht_clerk") is not None:
+        return
+    first17 = "91150100MA0HT0001"
+    org = accounts.create_organisation(
+        session, actor=None, name=MAKER, uscc=first17 + check_digit(first17),
+        kind=OrgKind.supplier, supplier_kind=SupplierKind.manufacturer,
+        region=session.scalar(select(Region).where(Region.code == "150100")),
+        address="呼和浩特市玉泉区南二环路8号", contact="赵华", phone="0471-5201234")
+    clerk = accounts.create_user(
+        session, actor=None, hasher=accounts.password_hasher(1, 1024), username="ht_clerk",
+        display_name="赵华", password=DEMO_PASSWORD, org=org,
+        positions=frozenset({Position.clerk}))
+    session.commit()
+    credentials.bind(session, clerk, HolderType.org,
+                     authority().issue_organisation(org.name, org.uscc, DEMO_PIN).p12, DEMO_PIN)
 
 
 def _pdf() -> bytes:
@@ -195,7 +224,7 @@ def test_evaluation_to_the_published_shortlist(page: Page, live_portal: str,
     excluded = page.locator("article.entry", has_text="呼和浩特市洁安物业服务有限公司")
     expect(excluded).to_contain_text("响应文件未在解密时限内解密")
     snap(page, "evaluation-qualification")
-    for supplier in ("北方信创计算机有限公司", "内蒙古蒙讯科技有限公司"):
+    for supplier in (MAKER, "内蒙古蒙讯科技有限公司"):
         card = page.locator("article.entry", has_text=supplier)
         save_in(card, "资格审查", **{"不通过": "check", "不通过原因": ""})
         expect(page.get_by_role("alert").first).to_contain_text("资格审查不通过的，须写明原因")
@@ -214,7 +243,7 @@ def test_evaluation_to_the_published_shortlist(page: Page, live_portal: str,
 
     as_user(page, base, leader)
     page.goto(evaluation_url)
-    for supplier in ("北方信创计算机有限公司", "内蒙古蒙讯科技有限公司"):
+    for supplier in (MAKER, "内蒙古蒙讯科技有限公司"):
         card = page.locator("article.entry", has_text=supplier)
         save_in(card, "符合性审查（组长代表评审小组记录）", **{"通过": "check"})
     expect(page.get_by_role("heading", name="排序及入围")).to_be_visible()
