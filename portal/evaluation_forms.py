@@ -15,6 +15,9 @@ from portal.models import CreditResult, Verdict
 VERDICTS = [SelectChoice(Verdict.passed.value, _l("通过")),
             SelectChoice(Verdict.failed.value, _l("不通过"))]
 
+CREDIT_RESULTS = [SelectChoice(CreditResult.clean.value, _l("未发现不良信用记录")),
+                  SelectChoice(CreditResult.listed.value, _l("列入失信名单"))]
+
 
 def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
@@ -23,9 +26,7 @@ def _strip(value: object) -> object:
 class CreditForm(FlaskForm):
     """信用记录查询: what 信用中国 and 中国政府采购网 showed."""
 
-    result = RadioField(_l("查询结果"), choices=[
-        SelectChoice(CreditResult.clean.value, _l("未发现不良信用记录")),
-        SelectChoice(CreditResult.listed.value, _l("列入失信名单"))],
+    result = RadioField(_l("查询结果"), choices=CREDIT_RESULTS,
         validators=[InputRequired(_l("请选择查询结果"))])
     note = TextAreaField(_l("查询渠道及结果说明"), filters=[_strip], validators=[
         InputRequired(_l("请填写查询渠道和结果")), Length(max=500)],

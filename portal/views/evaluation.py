@@ -19,6 +19,8 @@ from portal.domain import evaluation as ev
 from portal.domain import opening
 from portal.domain.errors import InvalidInput, TransitionNotAllowed
 from portal.evaluation_forms import (
+    CREDIT_RESULTS,
+    VERDICTS,
     CreditForm,
     QualificationForm,
     ReturnToPanelForm,
@@ -94,8 +96,9 @@ def _context(evaluation: Evaluation) -> dict[str, Any]:
         "ranking": ev.ranking_if_ready(evaluation), "stage_labels": ev.STAGE_LABELS,
         "method_label": dict(choices.EVALUATION_METHODS)[evaluation.method],
         "judged": ev.judged, "scored_by": ev.scored_by, "to_score": ev.to_score,
-        "verdict_labels": {"passed": _("通过"), "failed": _("不通过")},
-        "credit_labels": {"clean": _("未发现不良信用记录"), "listed": _("列入失信名单")},
+        # the words the forms offer, so the page states a verdict as it was chosen
+        "verdict_labels": {c.value: c.label for c in VERDICTS},
+        "credit_labels": {c.value: c.label for c in CREDIT_RESULTS},
         "forms": _forms(evaluation, {}), "refusal": None, "refused_entry": None,
     }
 
