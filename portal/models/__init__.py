@@ -1,5 +1,18 @@
 """SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
+from portal.models.agreement import (
+    ApplicationStatus,
+    DelegationStatus,
+    DeliveryRegion,
+    FilingStatus,
+    FrameworkAgreement,
+    OpenApplication,
+    RegionSetting,
+    ResellerDelegation,
+    ShortlistedStatus,
+    ShortlistedSupplier,
+    ShortlistSource,
+)
 from portal.models.announcement import Announcement, AnnouncementProcess
 from portal.models.audit import AuditEvent, AuditHead
 from portal.models.base import BEIJING, Base, beijing, beijing_now, utcnow
@@ -34,6 +47,7 @@ from portal.models.org import (
     SupplierKind,
 )
 from portal.models.participation import Participation
+from portal.models.product import Product, ProductKind
 from portal.models.project import Project, ProjectStatus
 from portal.models.response import (
     ConfirmationDecision,
@@ -47,6 +61,19 @@ from portal.models.seal import Seal, SealStatus
 from portal.models.user import Position, User, UserPosition
 
 __all__ = [
+    "ApplicationStatus",
+    "DelegationStatus",
+    "DeliveryRegion",
+    "FilingStatus",
+    "FrameworkAgreement",
+    "OpenApplication",
+    "RegionSetting",
+    "ResellerDelegation",
+    "ShortlistedStatus",
+    "ShortlistedSupplier",
+    "ShortlistSource",
+    "Product",
+    "ProductKind",
     "CreditResult",
     "Evaluation",
     "EvaluationEntry",
