@@ -35,6 +35,7 @@ def atom(announcements: Sequence[Announcement], *, feed_url: str, board_url: str
     _sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
     _sub(feed, "link", rel="alternate", type="text/html", href=board_url)
     _sub(_sub(feed, "author"), "name", publisher)
+    labels = {code: str(label) for code, label in BOARD_LABELS.items()}  # translated once
     for item in announcements:
         entry = _sub(feed, "entry")
         url = link_for(item)
@@ -45,7 +46,7 @@ def atom(announcements: Sequence[Announcement], *, feed_url: str, board_url: str
         _sub(entry, "link", rel="alternate", type="text/html", href=url)
         _sub(_sub(entry, "author"), "name", item.owner_org.name)
         _sub(entry, "category", term=item.board_category,
-             label=BOARD_LABELS[item.board_category])
+             label=labels[item.board_category])
         text = item.body_text
         summary = text[:SUMMARY_LENGTH] + ("…" if len(text) > SUMMARY_LENGTH else "")
         _sub(entry, "summary", summary, type="text")

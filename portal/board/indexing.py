@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import documents
-from portal.board import processes
+from portal.board import processes, versions
 from portal.models import Announcement, Document, DocumentStatus, utcnow
 
 _SPACES = re.compile(r"\s+")
@@ -41,6 +41,7 @@ def index_published(db: Session, doc: Document) -> Announcement:
                             "contract_name"),
         title=doc.title, body_text=body_text, body_html=body_html, published_at=utcnow(),
     )
+    versions.bump(db, versions.scopes_of(db, announcement))
     db.add(announcement)
     announcement.process = processes.place(db, doc, announcement)
     return announcement

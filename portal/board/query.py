@@ -62,6 +62,16 @@ class Filters:
         values["from"], values["to"] = values.pop("date_from"), values.pop("date_to")
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
+    def scopes(self) -> list[str]:
+        """The board versions (:mod:`portal.board.versions`) a view with these filters shows:
+        one per filter a publication's own fields decide; the whole board otherwise."""
+        chosen = [f"{name}:{value}" for name, value in (
+            ("kind", self.kind), ("region", self.region), ("category", self.category),
+            ("collector", self.collector), ("purchaser", self.purchaser)) if value]
+        if self.query or self.date_from or self.date_to or not chosen:
+            chosen.append("all")
+        return chosen
+
     def without(self, name: str) -> dict[str, str]:
         return {k: v for k, v in self.to_args().items() if k != name}
 

@@ -13,7 +13,7 @@ from portal.models.agreement import (
     ShortlistedSupplier,
     ShortlistSource,
 )
-from portal.models.announcement import Announcement, AnnouncementProcess
+from portal.models.announcement import Announcement, AnnouncementProcess, BoardVersion
 from portal.models.audit import AuditEvent, AuditHead
 from portal.models.base import BEIJING, Base, beijing, beijing_now, utcnow
 from portal.models.calendar import CalendarYear
@@ -89,6 +89,7 @@ __all__ = [
     "ResponseStatus",
     "CalendarYear",
     "Announcement",
+    "BoardVersion",
     "AnnouncementProcess",
     "Credential",
     "CredentialStatus",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base
@@ -79,6 +79,17 @@ class AnnouncementProcess(Base):
     # The earlier process this one follows from, and how (an OCDS relatedProcess code).
     related_ocid: Mapped[str | None] = mapped_column(String(80))
     relation: Mapped[str | None] = mapped_column(String(32))
+
+
+class BoardVersion(Base):
+    """How many times the board changed in one scope (everything, a kind, a region, a
+    project, ...): bumped by each publication in its transaction. A cached board page is keyed
+    by the versions of the scopes it shows, so a publication retires exactly those pages."""
+
+    __tablename__ = "board_versions"
+
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
 
 
 def include_in_autogenerate(obj: object, name: str | None, type_: str, reflected: bool,

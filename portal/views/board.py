@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from portal import db, storage, verification
-from portal.board import feeds, http, ocds, presenting, processes, query
+from portal.board import budget, cache, feeds, http, ocds, presenting, processes, query, versions
 from portal.board.presenting import board_context, pdf_sha256, verification_epoch
 from portal.models import Announcement, beijing
 from portal.policy import PUBLIC, access
@@ -36,33 +36,46 @@ def _load(document_id: int) -> Announcement:
 @access(PUBLIC)
 def index() -> Any:
     filters = query.Filters.from_args(request.args)
-    count, newest = query.state(db.session())
-    tag = http.etag_for("list", count, newest, sorted(request.args.items(multi=True)))
-    if http.unchanged(tag, newest):
-        return http.not_modified(tag, newest)
+    return cache.serve("list", [*filters.scopes(), versions.ORGS], lambda: _index(filters),
+                       cache.LIST)
+
+
+def _index(filters: query.Filters) -> Response:
     before = request.args.get("before")
-    page = query.page(db.session(), filters, before)
-    total = query.total(db.session(), filters, page, first=not before)
+    try:
+        with budget.limited(db.session()):
+            page = query.page(db.session(), filters, before)
+            total = query.total(db.session(), filters, page, first=not before)
+    except budget.TooSlow:
+        page, total = query.Page([], None), None
     block = "results" if request.headers.get("HX-Target") == "results" else "content"
     body, status = render("board/index.html", block=block, filters=filters, page=page,
-                          total=total,
+                          total=total, too_broad=total is None,
                           refresh_tabs=block == "results", **board_context(db.session(), filters))
-    return http.validated(Response(body, status, mimetype="text/html"), tag, newest)
+    response = Response(body, status, mimetype="text/html")
+    response.last_modified = query.state(db.session())[1]
+    if total is None:  # the next visitor may find the database less busy
+        cache.do_not_store(response)
+    return response
 
 
 @bp.get("/announcements/<int:document_id>")
 @access(PUBLIC)
 def show(document_id: int) -> Any:
     announcement = _load(document_id)
+    scope = versions.project_scope(announcement.project_number, document_id)
+    return cache.serve("page", [scope], lambda: _show(announcement), cache.PAGE,
+                       document_id, verification_epoch())
+
+
+def _show(announcement: Announcement) -> Response:
     sha = pdf_sha256(db.session(), announcement)
-    tag = http.etag_for("page", document_id, sha, verification_epoch())
-    if http.unchanged(tag, announcement.published_at):
-        return http.not_modified(tag, announcement.published_at)
     report = verification.verify(db.session(), storage.read(sha, ".pdf")) if sha else None
     body, status = render("board/show.html", a=announcement, pdf=sha, result=report,
                           related=query.related(db.session(), announcement))
-    return http.validated(Response(body, status, mimetype="text/html"), tag,
-                          announcement.published_at)
+    response = Response(body, status, mimetype="text/html")
+    response.last_modified = announcement.published_at
+    return response
 
 
 @bp.get("/announcements/<int:document_id>.pdf")
@@ -84,10 +97,11 @@ def pdf(document_id: int) -> Any:
 @access(PUBLIC)
 def feed() -> Any:
     filters = query.Filters.from_args(request.args)
-    count, newest = query.state(db.session())
-    tag = http.etag_for("atom", count, newest, sorted(filters.to_args().items()), personal=False)
-    if http.unchanged(tag, newest):
-        return http.not_modified(tag, newest)
+    return cache.serve("atom", filters.scopes(), lambda: _feed(filters), cache.LIST)
+
+
+def _feed(filters: query.Filters) -> Response:
+    newest = query.state(db.session())[1]
     items = [hit.announcement for hit in query.page(db.session(), filters, None, FEED_SIZE).hits]
     content = feeds.atom(
         items, feed_url=url_for(".feed", _external=True, **filters.to_args()),
@@ -95,46 +109,52 @@ def feed() -> Any:
         title=_("框采公告栏"), publisher=_("框架协议电子化采购系统"), updated=newest,
         link_for=lambda a: url_for(".show", document_id=a.document_id, _external=True))
     response = Response(content, mimetype="application/atom+xml")
-    return http.validated(response, tag, newest, "public, max-age=300")
+    response.last_modified = newest
+    return response
 
 
 @bp.get("/ocds/releases.json")
 @access(PUBLIC)
 def releases() -> Any:
-    filters, since = query.Filters.from_args(request.args), request.args.get("since")
-    count, newest = query.state(db.session())
-    tag = http.etag_for("ocds", count, newest, filters.to_args(), since, personal=False)
-    if http.unchanged(tag, newest):
-        return http.not_modified(tag, newest)
-    page = query.since(db.session(), filters, since, OCDS_SIZE)
+    filters = query.Filters.from_args(request.args)
+    return cache.serve("ocds", filters.scopes(), lambda: _releases(filters), cache.LIST)
+
+
+def _releases(filters: query.Filters) -> Response:
+    newest = query.state(db.session())[1]
+    page = query.since(db.session(), filters, request.args.get("since"), OCDS_SIZE)
     if not page.hits:  # a release package holds at least one release
-        return http.validated(Response(status=204), tag, newest)
-    content = ocds.package(
-        [hit.announcement for hit in page.hits], uri=request.url, publisher=_("框采"),
-        published=newest, release_for=_release)
-    response = _json(content)
+        response = Response(status=204)
+    else:
+        response = _json(ocds.package(
+            [hit.announcement for hit in page.hits], uri=request.url, publisher=_("框采"),
+            published=newest, release_for=_release))
     if page.next_cursor:
         following = url_for(".releases", _external=True, since=page.next_cursor,
                             **filters.to_args())
         response.headers["Link"] = f'<{following}>; rel="next"'
-    return http.validated(response, tag, newest, "public, max-age=300")
+    response.last_modified = newest
+    return response
 
 
 @bp.get("/ocds/records/<path:ocid>.json")
 @access(PUBLIC)
 def record(ocid: str) -> Any:
     """The record package of the project the process ``ocid`` belongs to."""
-    count, newest = query.state(db.session())
-    tag = http.etag_for("record", ocid, count, newest, personal=False)
-    if http.unchanged(tag, newest):
-        return http.not_modified(tag, newest)
+    # all: a call-off joins its framework's record under a project number of its own
+    return cache.serve("record", [versions.ALL], lambda: _record(ocid), cache.LIST)
+
+
+def _record(ocid: str) -> Response:
     announcements = processes.project_of(db.session(), ocid)
     if not announcements:
         raise NotFound()
     content = ocds.record_package(announcements, ocid=ocid, uri=request.url,
                                   publisher=_("框采"), release_for=_release,
                                   record_url=_record_url)
-    return http.validated(_json(content), tag, newest, "public, max-age=300")
+    response = _json(content)
+    response.last_modified = max(a.published_at for a in announcements)
+    return response
 
 
 def _json(content: dict[str, Any]) -> Response:
