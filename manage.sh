@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 
 RUNTIME_PACKAGES=(python3 python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0
   libpangoft2-1.0-0 poppler-utils)
-TEST_PACKAGES=(chromium postgresql libnss3-tools libreoffice-writer-nogui)
+TEST_PACKAGES=(chromium postgresql libnss3-tools libreoffice-writer-nogui nginx-light)
 VENV=.venv
 
 log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }

@@ -222,6 +222,13 @@ def get(db: Session, document_id: int) -> Announcement | None:
     return db.get(Announcement, document_id)
 
 
+def project_number(db: Session, document_id: int) -> tuple[str | None] | None:
+    """(project number,) of the announcement, None when there is no such announcement."""
+    row = db.execute(select(Announcement.project_number)
+                     .where(Announcement.document_id == document_id)).first()
+    return (row[0],) if row else None
+
+
 def related(db: Session, announcement: Announcement) -> list[Announcement]:
     """The project's other announcements, in order: a change links to its call, a result to
     the call it closes, and so on."""

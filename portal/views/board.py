@@ -62,9 +62,11 @@ def _index(filters: query.Filters) -> Response:
 @bp.get("/announcements/<int:document_id>")
 @access(PUBLIC)
 def show(document_id: int) -> Any:
-    announcement = _load(document_id)
-    scope = versions.project_scope(announcement.project_number, document_id)
-    return cache.serve("page", [scope], lambda: _show(announcement), cache.PAGE,
+    found = query.project_number(db.session(), document_id)  # not the whole row: cached page
+    if found is None:
+        raise NotFound()
+    scope = versions.project_scope(found[0], document_id)
+    return cache.serve("page", [scope], lambda: _show(_load(document_id)), cache.PAGE,
                        document_id, verification_epoch())
 
 
