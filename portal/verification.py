@@ -35,8 +35,11 @@ Epoch = tuple[frozenset[int], date]
 
 def epoch(crls: list[bytes] | None = None) -> Epoch:
     """What can change a verdict for the same bytes: the revoked serials and the (UTC) day.
-    The CRL itself is re-signed on every call, so only its entries count."""
-    revoked = frozenset(entry.serial_number for crl in (crls or authority.crls())
+    The CRL itself is re-signed on every call, so only its entries count (read from the CA
+    itself when no CRL is at hand: signing one costs more than a cached page)."""
+    if crls is None:
+        return authority.authority().revoked_serials(), datetime.now(UTC).date()
+    revoked = frozenset(entry.serial_number for crl in crls
                         for entry in x509.load_der_x509_crl(crl))
     return revoked, datetime.now(UTC).date()
 

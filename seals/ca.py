@@ -286,6 +286,10 @@ class CertificateAuthority:
     def is_revoked(self, serial: int) -> bool:
         return serial in self._revoked
 
+    def revoked_serials(self) -> frozenset[int]:
+        """The serial numbers every CRL of this CA lists (without signing one)."""
+        return frozenset(int(serial) for serial in self._revoked)
+
     def crl(self, *, now: datetime | None = None) -> bytes:
         """A DER CRL signed by the issuing CA listing every revoked holder certificate."""
         self._crl_number += 1
