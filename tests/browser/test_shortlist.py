@@ -24,7 +24,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from portal.demo import DEMO_PIN
+from portal.demo import DEMO_PASSWORD, DEMO_PIN
+from tests.browser.test_expert_draw import ACCOUNTS
 from tests.browser.test_opening import NAME, database, set_deadline
 from tests.browser.test_sign_in import snap
 from tests.browser.test_stage_one import approve, as_user, open_todo, seal, submit
@@ -178,7 +179,9 @@ def _pdf() -> bytes:
 
 
 def panel_usernames(project_id: int) -> tuple[str, list[str]]:
-    """The leader's username and the whole seated panel's, in draw order."""
+    """The leader's username and the whole seated panel's, in draw order (the draw may be the
+    one test_expert_draw made, whose pool holds 孙丽 with a password of her own: see
+    ``password_of``)."""
     from portal import db
     from portal.domain import experts
     from portal.models import Project
@@ -188,6 +191,11 @@ def panel_usernames(project_id: int) -> tuple[str, list[str]]:
     seat = next(s for s in draw.seats if s.id == draw.leader_seat_id)
     return str(seat.expert.user.username), [str(s.expert.user.username)
                                             for s in draw.seats if s.on_panel]
+
+
+def password_of(username: str) -> str:
+    return {user: password for user, password, _ in ACCOUNTS.values()}.get(username,
+                                                                          DEMO_PASSWORD)
 
 
 def save_in(card: Any, form_title: str, **choices: str) -> None:
@@ -241,7 +249,7 @@ def test_evaluation_to_the_published_shortlist(page: Page, live_portal: str,
     expect(page.get_by_text("已办理：专家评审")).to_be_visible()
     evaluation_url = page.url
 
-    as_user(page, base, leader)
+    as_user(page, base, leader, password_of(leader))
     page.goto(evaluation_url)
     for supplier in (MAKER, "内蒙古蒙讯科技有限公司"):
         card = page.locator("article.entry", has_text=supplier)
@@ -268,7 +276,7 @@ def test_evaluation_to_the_published_shortlist(page: Page, live_portal: str,
     page.get_by_role("button", name=re.compile("保存")).first.click()
     submit(page)
     for expert in panel:
-        seal(page, base, expert, "第02包评审报告")
+        seal(page, base, expert, "第02包评审报告", password_of(expert))
     snap(page, "evaluation-report-sealed")
     expect(page.get_by_text("签章有效").or_(page.get_by_text("有效（3 个签章）")).first) \
         .to_be_visible(timeout=60_000)

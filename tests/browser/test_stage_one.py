@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal.demo import DEMO_PIN
+from portal.demo import DEMO_PASSWORD, DEMO_PIN
 from tests.browser.test_sign_in import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
@@ -20,10 +20,10 @@ NUMBER = "NMGZC-KJ-2026-0901"
 NAME = "内蒙古自治区2027年度办公设备框架协议采购项目（浏览器）"
 
 
-def as_user(page: Page, base: str, username: str) -> None:
+def as_user(page: Page, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
     if page.get_by_role("button", name="退出").count():
         sign_out(page)
-    sign_in(page, base, username)
+    sign_in(page, base, username, password)
 
 
 def new_document(page: Page, base: str, kind: str, title: str,
@@ -74,8 +74,9 @@ def return_and_resubmit(page: Page, base: str, reviewer: str, drafter: str, titl
     submit(page)
 
 
-def seal(page: Page, base: str, sealer: str, title: str) -> None:
-    as_user(page, base, sealer)
+def seal(page: Page, base: str, sealer: str, title: str,
+         password: str = DEMO_PASSWORD) -> None:
+    as_user(page, base, sealer, password)
     open_todo(page, title)
     expect(page.get_by_role("link", name="下载 PDF").first).to_be_visible(timeout=30_000)
     page.get_by_role("link", name="盖章", exact=True).click()
