@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -53,9 +53,13 @@ def bump(db: Session, scopes: Iterable[str]) -> None:
             set_={"version": BoardVersion.version + 1}))
 
 
+#: Read on every board request, cached or not: one compiled statement, no ORM on the way.
+_READ = select(BoardVersion.scope, BoardVersion.version).where(
+    BoardVersion.scope.in_(bindparam("scopes", expanding=True)))
+
+
 def read(db: Session, scopes: Iterable[str]) -> dict[str, int]:
     """The current version of each scope (0 for one nothing was ever published in)."""
     wanted = sorted(set(scopes))
-    found = dict(db.execute(select(BoardVersion.scope, BoardVersion.version)
-                            .where(BoardVersion.scope.in_(wanted))).all())
+    found = dict(db.connection().execute(_READ, {"scopes": wanted}).all())  # type: ignore[arg-type]
     return {scope: found.get(scope, 0) for scope in wanted}
