@@ -61,5 +61,5 @@ _READ = select(BoardVersion.scope, BoardVersion.version).where(
 def read(db: Session, scopes: Iterable[str]) -> dict[str, int]:
     """The current version of each scope (0 for one nothing was ever published in)."""
     wanted = sorted(set(scopes))
-    found = dict(db.connection().execute(_READ, {"scopes": wanted}).all())  # type: ignore[arg-type]
+    found = dict(db.connection().execute(_READ, {"scopes": wanted}).all())
     return {scope: found.get(scope, 0) for scope in wanted}
