@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import BadRequest, NotFound
 
 from portal import db
 from portal.domain import agreement_filing as filing
@@ -195,7 +195,7 @@ def filing_settings() -> Any:
 def set_filing() -> Any:
     region = db.session().get(Region, request.form.get("region", type=int) or 0)
     if region is None or not VersionForm().validate_on_submit():
-        raise NotFound()
+        raise BadRequest()
     required = request.form.get("required") == "1"
     filing.set_required(db.session(), current_user, region, required)
     flash(_("已设置%(region)s：%(state)s。", region=region.name,
