@@ -148,3 +148,23 @@ def test_one_click_seals_every_agreement_with_one_pin(app, db, demo_keys) -> Non
         assert generated.document.status is DocumentStatus.sealed
         assert agreements.is_sealed(db, generated.agreement)
     assert all(r.supplier_sealed and r.collector_sealed for r in agreements.rows(db, project))
+
+
+def test_the_command_synchronises_what_is_missing(app, db, demo_keys, database_url, redis_url,
+                                                 var_dir, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from portal.cli import main
+
+    project = published_shortlist(app, db)
+    db.delete(shortlisted.of_project(db, project)[1])
+    db.commit()
+    for key, value in {"DATABASE_URL": database_url, "REDIS_URL": redis_url,
+                       "KUANGCAI_VAR_DIR": str(var_dir)}.items():
+        monkeypatch.setenv(key, value)
+    result = CliRunner().invoke(main, ["shortlisted", project.number])
+    assert result.exit_code == 0, result.output
+    assert "新增入围供应商 1 家，共 2 家" in result.output
+    assert CliRunner().invoke(main, ["shortlisted", "NO-SUCH"]).exit_code == 1
+    db.expire_all()
+    assert len(shortlisted.of_project(db, project)) == 2
