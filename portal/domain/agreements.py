@@ -22,6 +22,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.domain import audit, lifecycle, participation, projects, sealing, shortlisted
@@ -139,7 +140,14 @@ def generate_for(session: Session, actor: User, row: ShortlistedSupplier) -> Fra
     agreement = FrameworkAgreement(shortlisted_id=row.id, document_id=doc.id,
                                    generated_by=actor.id)
     session.add(agreement)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # generated at the same moment by another request: keep theirs
+        session.rollback()
+        lifecycle.discard_draft(session, actor, doc, None)
+        found = of_shortlisted(session, row)
+        assert found is not None
+        return found
     audit.record(session, actor=actor, action="agreement.generated",
                  subject_type="framework_agreement", subject_id=agreement.id,
                  after=doc.status.value,

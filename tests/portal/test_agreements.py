@@ -168,3 +168,21 @@ def test_the_command_synchronises_what_is_missing(app, db, demo_keys, database_u
     assert CliRunner().invoke(main, ["shortlisted", "NO-SUCH"]).exit_code == 1
     db.expire_all()
     assert len(shortlisted.of_project(db, project)) == 2
+
+
+def test_generating_at_the_same_moment_as_another_request_keeps_one(
+        app, db, demo_keys, monkeypatch) -> None:
+    project = published_shortlist(app, db)
+    (first, _second) = agreements.generate(db, user(db, "zj_clerk"), project)
+    real = agreements.of_shortlisted
+    calls = []
+
+    def not_yet_seen(session, row):  # the other request's agreement was not committed yet
+        calls.append(row.id)
+        return None if len(calls) == 1 else real(session, row)
+
+    monkeypatch.setattr(agreements, "of_shortlisted", not_yet_seen)
+    again = agreements.generate_for(db, user(db, "zj_clerk"), first.shortlisted)
+    assert again.id == first.id
+    assert db.scalar(select(func.count()).select_from(Document).where(
+        Document.kind == "framework_agreement")) == 2  # the extra draft was discarded
