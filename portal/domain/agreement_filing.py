@@ -10,15 +10,17 @@ Whether a region requires filing is a switch an administrator sets per province
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.domain import agreements, audit, notices
+from portal.domain import agreements, audit, notices, sealing, workdays
 from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
 from portal.models import (
+    Document,
     FilingStatus,
     FrameworkAgreement,
     Organisation,
@@ -30,6 +32,7 @@ from portal.models import (
     ShortlistedStatus,
     ShortlistedSupplier,
     User,
+    beijing,
     utcnow,
 )
 from portal.todo import TodoItem, register
@@ -85,6 +88,28 @@ def regulator_of(session: Session, project: Project) -> Organisation | None:
     return session.scalar(select(Organisation).where(
         Organisation.kind == OrgKind.regulator, Organisation.region_id == province.id)
         .order_by(Organisation.id))
+
+
+#: Filed within 7 working days of signing (documents.md: 框架协议).
+FILING_WORKING_DAYS = 7
+
+
+def filing_deadline(session: Session, agreement: FrameworkAgreement) -> date | None:
+    """The last day to file a sealed agreement: 7 working days after the collector's seal."""
+    doc = session.get(Document, agreement.document_id)
+    revision = doc.current_revision if doc else None
+    if revision is None or not agreements.is_sealed(session, agreement):
+        return None
+    signed = max((s.confirmed_at for s in sealing.confirmed_seals(session, revision)
+                  if s.confirmed_at), default=None)
+    if signed is None:
+        return None
+    day, left, days = beijing(signed).date(), FILING_WORKING_DAYS, workdays.calendar(session)
+    while left:
+        day += timedelta(days=1)
+        if days.is_working_day(day):
+            left -= 1
+    return day
 
 
 def may_file(user: User, project: Project) -> bool:

@@ -38,6 +38,7 @@ from portal.models import (
     ShortlistedStatus,
     ShortlistedSupplier,
     User,
+    beijing,
     beijing_now,
 )
 from portal.models.seal import live_seals
@@ -118,6 +119,18 @@ def start_data(session: Session, row: ShortlistedSupplier) -> dict[str, Any]:
         "term_start": starts.isoformat(), "term_end": ends.isoformat(),
         "signing_date": today.isoformat(),
     }
+
+
+#: 框架协议 are signed within 30 days of the shortlist's publication (财政部令第110号).
+SIGNING_DAYS = 30
+
+
+def signing_deadline(session: Session, project: Project) -> date | None:
+    """The last day to sign the agreements: 30 days from the shortlist's publication."""
+    published = shortlisted.published_shortlist(session, project)
+    if published is None:
+        return None
+    return beijing(published.updated_at).date() + timedelta(days=SIGNING_DAYS)
 
 
 def of_shortlisted(session: Session, row: ShortlistedSupplier) -> FrameworkAgreement | None:

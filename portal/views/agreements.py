@@ -62,6 +62,8 @@ def _page(project: Project, status: int = 200, block: str = "content",
         may_file=filing.may_file(current_user, project),
         may_decide=filing.may_decide(session, current_user, project),
         is_sealed=lambda a: agreements.is_sealed(session, a),
+        sign_by=agreements.signing_deadline(session, project),
+        file_by=lambda a: filing.filing_deadline(session, a),
         may_seal=lambda doc: sealing.may_seal(session, current_user, doc),
         pin_form=pin_form or PinForm(), return_form=return_form or ReturnForm(),
         returning=returning, form=VersionForm())

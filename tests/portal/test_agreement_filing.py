@@ -114,3 +114,25 @@ def test_the_administrators_switch_is_audited_and_provincial(app, db, demo_keys)
     city = db.scalar(select(Region).where(Region.parent_id.is_not(None)))
     with pytest.raises(InvalidInput):
         filing.set_required(db, user(db, "cz_reviewer"), city, True)
+
+
+def test_the_page_shows_the_signing_and_filing_deadlines(app, db, demo_keys, signed_in) -> None:
+    from datetime import timedelta
+
+    from portal.models import beijing
+
+    project = published_shortlist(app, db)
+    published = shortlisted.published_shortlist(db, project)
+    today = beijing(published.updated_at).date()  # the day it was published, Beijing time
+    assert agreements.signing_deadline(db, project) == today + timedelta(days=30)
+    page = signed_in("zj_clerk").get(f"/projects/{project.id}/agreements")
+    assert (today + timedelta(days=30)).isoformat() in page.get_data(as_text=True)
+    fully_sealed(app, db, project)
+    require_filing(db)
+    agreement = agreements.of_project(db, project)[0].agreement
+    deadline = filing.filing_deadline(db, agreement)
+    assert deadline is not None and deadline >= today + timedelta(days=7)
+    calendar = filing.workdays.calendar(db)
+    assert calendar.working_days(today + timedelta(days=1), deadline) == 7
+    shown = signed_in("zj_clerk").get(f"/projects/{project.id}/agreements")
+    assert f"备案期限：{deadline.isoformat()}" in shown.get_data(as_text=True)
