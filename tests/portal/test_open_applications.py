@@ -135,12 +135,13 @@ def test_the_application_pages(demo, db, signed_in, open_agreement) -> None:
     assert "6,050.00" in page and product.model in page
     form = {"csrf_token": csrf_token(page), "lot": "01", "product": str(product.id),
             "unit_price": "7000", "statement": "具备资格条件"}
-    above = mfr.post(f"/open-applications/projects/{project.id}", content_type="multipart/form-data",
+    url, multipart = f"/open-applications/projects/{project.id}", "multipart/form-data"
+    above = mfr.post(url, content_type=multipart,
                      data={**form, "qualification": (io.BytesIO(_blank_pdf()), "q.pdf")})
     text = above.get_data(as_text=True)
     assert above.status_code == 400 and "7000.00" in text and "6050.00" in text
     assert "具备资格条件" in text  # kept
-    ok = mfr.post(f"/open-applications/projects/{project.id}", content_type="multipart/form-data",
+    ok = mfr.post(url, content_type=multipart,
                   data={**form, "unit_price": "6000",
                         "qualification": (io.BytesIO(_blank_pdf()), "q.pdf")})
     assert ok.status_code == 302
