@@ -72,3 +72,9 @@ def test_the_shortlist_release_lists_the_shortlisted_suppliers_as_parties(app, d
         s.name for s in shortlisted.suppliers}
     tender = next(r for r in releases if r["tag"] == ["tender"])
     assert not any("supplier" in p["roles"] for p in tender["parties"])
+
+
+def test_the_shortlist_announcement_links_the_agreement_page(app, db, shortlisted) -> None:
+    page = app.test_client().get(f"/announcements/{shortlisted.shortlist.id}")
+    assert page.status_code == 200
+    assert f'href="/agreements/{shortlisted.project.id}"' in page.get_data(as_text=True)
