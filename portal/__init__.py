@@ -96,6 +96,11 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
                       notices.bp, evaluation.bp, responses.bp, opening.bp, experts.bp,
                       agreements.bp):
         app.register_blueprint(blueprint)
+    # issue 14, part C: 入围供应商管理, 委托代理商, 开放式框架协议申请, 框架协议公示
+    from portal.views import agreement_board, delegations, open_applications, shortlisted
+
+    for blueprint in (shortlisted.bp, delegations.bp, open_applications.bp, agreement_board.bp):
+        app.register_blueprint(blueprint)
 
     sessions.init_app(app)  # the origin check comes before the access rules
     policy.init_app(app)
