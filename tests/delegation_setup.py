@@ -128,7 +128,9 @@ def agreement_project(db: Session, number: str, *, agreement_type: str = "closed
     today = beijing_now().date()
     _published(db, project, "collection_announcement", "collection", f"{name}征集公告",
                {"project_number": number, "project_name": name, "agreement_type": agreement_type,
-                "lots": [LOT], "publication_date": (today - timedelta(days=40)).isoformat()},
+                "lots": [LOT], "publication_date": (today - timedelta(days=40)).isoformat(),
+                "obtain_start": f"{today - timedelta(days=40)}T09:00",
+                "obtain_end": f"{today - timedelta(days=35)}T17:00"},
                clerk, 40)
     makers = [_by(db, Organisation, name="北方信创计算机有限公司"), second_manufacturer(db)]
     products = [stocked_product(db, org, f"世恒TD{120 + i}") for i, org in enumerate(makers)]

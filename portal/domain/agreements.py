@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.domain import audit, lifecycle, participation, projects, sealing, shortlisted
-from portal.domain.errors import Forbidden, NotFound, TransitionNotAllowed
+from portal.domain.errors import Forbidden, InvalidInput, NotFound, TransitionNotAllowed
 from portal.models import (
     Document,
     DocumentStatus,
@@ -181,13 +181,23 @@ def generate(session: Session, actor: User, project: Project) -> list[FrameworkA
 
 
 def submit_all(session: Session, actor: User, project: Project) -> int:
-    """提交: every generated agreement still in draft goes to review; returns how many."""
+    """提交: every generated agreement still in draft goes to review; returns how many. One the
+    clerk must complete first (the solicitation left a field open) is named in the refusal,
+    after the complete ones have gone."""
     _require_organiser(actor, project)
-    count = 0
+    count, incomplete = 0, []
     for row in of_project(session, project):
         if row.document.status is DocumentStatus.draft:
-            lifecycle.submit(session, actor, row.document, None)
+            try:
+                lifecycle.submit(session, actor, row.document, None)
+            except lifecycle.SubmissionInvalid:
+                incomplete.append(row.document.title)
+                continue
             count += 1
+    if incomplete:
+        raise InvalidInput(_(
+            "已提交审核 %(n)d 份；以下框架协议内容不完整，请修改后再提交：%(titles)s",
+            n=count, titles="、".join(incomplete)))
     return count
 
 

@@ -217,14 +217,9 @@ def admit(session: Session, actor: User, application: OpenApplication) -> Shortl
                  detail={"application": application.id, "project": project.id,
                          "lot": shortlisted.lot_number, "supplier": shortlisted.name})
     session.commit()
-    _agreement_for(session, actor, shortlisted)
+    # Its 框架协议 is drafted by the organiser's clerk like every other (seed 000 §一 17.2):
+    # 我的待办 shows 待生成框架协议 while an active 入围供应商 has none (agreements_todo).
     return shortlisted
-
-
-def _agreement_for(session: Session, actor: User, shortlisted: ShortlistedSupplier) -> None:
-    """THE ONE CALL SITE for the admitted supplier's 框架协议 (seed 000 §一 17.2: it signs
-    like every other). TODO(lead, on merging part A): replace the body with
-    ``agreements.generate_for(session, actor, shortlisted)``."""
 
 
 def reject(session: Session, actor: User, application: OpenApplication, reason: str) -> None:

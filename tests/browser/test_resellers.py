@@ -2,7 +2,8 @@
 reseller with an uploaded letter, the collector confirms the delegation, the manufacturer sets
 the reseller's delivery region, the reseller's price above the shortlisted price is refused
 with both figures and a lower one accepted; a supplier applies to join an open agreement and
-the agency's reviewer admits it; the public agreement pages show all of it.
+the agency's reviewer admits it and its 框架协议 is generated, reviewed, sealed by the supplier and
+signed by the collector; the public agreement pages show all of it.
 
 The projects are this test's own, written into the live portal's database past their published
 shortlist (``tests.delegation_setup``), so the demo state is left as it was."""
@@ -17,8 +18,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from portal.demo import DEMO_PIN
 from tests.browser.test_sign_in import snap
-from tests.browser.test_stage_one import as_user
+from tests.browser.test_stage_one import approve, as_user, seal, submit
 
 pytestmark = pytest.mark.browser
 RESELLER = "内蒙古蒙讯科技有限公司"
@@ -53,8 +55,8 @@ def _pdf(path: Path) -> Path:
 
 @pytest.fixture
 def agreements(portal_here: Any) -> tuple[int, int, int]:
-    """(closed project, its 北方信创 row, open project): the open one's lot has only the
-    second manufacturer, and 北方信创 a stocked product to apply with."""
+    """(closed project, its 北方信创 row, open project): the open one's lot has no supplier
+    yet, and 北方信创 a stocked product to apply with."""
     from portal import db
     from tests.delegation_setup import agreement_project, org, stocked_product
 
@@ -62,7 +64,8 @@ def agreements(portal_here: Any) -> tuple[int, int, int]:
     closed = agreement_project(session, "NMGZC-BR14-0001", name="浏览器测试台式计算机框架协议")
     opened = agreement_project(session, "NMGZC-BR14-0002", agreement_type="open",
                                name="浏览器测试开放式台式计算机框架协议")
-    session.delete(opened.suppliers[0])
+    for row in opened.suppliers:
+        session.delete(row)
     stocked_product(session, org(session, MAKER), "世恒TD500")
     session.commit()
     return closed.project.id, closed.suppliers[0].id, opened.project.id
@@ -150,3 +153,38 @@ def test_reseller_delegated_confirmed_priced_and_open_application_admitted(
     expect(page.get_by_role("status")).to_contain_text(f"审核通过：{MAKER}")
     page.goto(f"{base}/agreements/{open_id}")
     expect(page.locator("#agreement-board table")).to_contain_text(MAKER)
+
+    # its 框架协议: the agency's clerk generates it, the collector reviews, 北方信创 seals,
+    # the collector signs (一键签订 with the one agreement due)
+    as_user(page, base, "dl_clerk")
+    page.goto(f"{base}/todo")
+    expect(page.get_by_role("heading", name="待生成框架协议")).to_be_visible()
+    page.goto(f"{base}/projects/{open_id}/agreements")
+    page.get_by_role("button", name="生成框架协议").click()
+    expect(page.get_by_role("status").first).to_contain_text("已生成框架协议 1 份")
+    # this project's solicitation left the second-stage methods open: the refusal names the
+    # agreement, the clerk completes it in the wizard and submits it from there
+    title = f"框架协议·第01包·{MAKER}"
+    page.get_by_role("button", name="全部提交审核").click()
+    expect(page.get_by_role("alert")).to_contain_text("已提交审核 0 份；以下框架协议内容不完整")
+    expect(page.get_by_role("alert")).to_contain_text(title)
+    page.get_by_role("link", name=title).click()
+    page.get_by_role("link", name="继续填写").click()
+    page.get_by_role("link", name="第二阶段及履约").click()
+    snap(page, "agreement-wizard-performance")
+    page.get_by_label("第二阶段确定成交供应商方式").select_option(label="直接选定")
+    page.get_by_role("button", name="保存", exact=True).click()
+    submit(page)
+    expect(page.get_by_text("审核中").first).to_be_visible()
+    approve(page, base, "zj_reviewer", title, 审查意见="申请人已审核通过，协议价格不高于支付标准。")
+    seal(page, base, "gys_mfr", title)
+    as_user(page, base, "zj_clerk")
+    page.goto(f"{base}/projects/{open_id}/agreements")
+    page.get_by_role("button", name="一键签订").click()
+    expect(page.locator("#collector-sealing li")).to_have_count(1)
+    page.get_by_label("证书密码（PIN）").fill(DEMO_PIN)
+    page.get_by_role("button", name="签订全部").click()
+    page.get_by_role("button", name="提交全部签章").click(timeout=60_000)
+    expect(page.get_by_role("status").first).to_contain_text("已签订 1 份框架协议")
+    expect(page.locator("#agreement-list tbody tr").first).to_contain_text("征集人：已签订")
+    snap(page, "open-agreement-signed")

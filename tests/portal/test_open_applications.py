@@ -13,7 +13,13 @@ import pytest
 from portal.domain import open_applications as oa
 from portal.domain import shortlisted_admin as admin
 from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
-from portal.models import ApplicationStatus, ShortlistSource, beijing_now
+from portal.models import (
+    ApplicationStatus,
+    Document,
+    DocumentStatus,
+    ShortlistSource,
+    beijing_now,
+)
 from tests.delegation_setup import (
     agreement_project,
     org,
@@ -161,3 +167,29 @@ def test_the_application_pages(demo, db, signed_in, open_agreement) -> None:
                          data={"csrf_token": token}).status_code == 302
     db.expire_all()
     assert application.status is ApplicationStatus.admitted
+
+
+def test_an_admitted_supplier_gets_its_agreement_and_an_incomplete_one_is_named(
+        demo, db, open_agreement) -> None:
+    """The admitted applicant's 框架协议 is generated like every other; this project's
+    solicitation left the second-stage methods open, so 全部提交审核 names the agreement that
+    needs them and submits it once the clerk has completed it."""
+    from portal.domain import agreements, lifecycle
+
+    project, product = open_agreement
+    oa.admit(db, user(db, "dl_reviewer"), _apply(db, project, product))
+    clerk = user(db, "dl_clerk")
+    made = agreements.generate(db, clerk, project)
+    mine = next(a for a in made if a.shortlisted.name == "北方信创计算机有限公司")
+    doc = db.get(Document, mine.document_id)
+    with pytest.raises(InvalidInput) as refused:
+        agreements.submit_all(db, clerk, project)
+    assert doc.title in refused.value.message and "已提交审核 0 份" in refused.value.message
+    assert doc.status is DocumentStatus.draft  # nothing lost: still the clerk's draft
+    for agreement in made:
+        draft = db.get(Document, agreement.document_id)
+        data = lifecycle.draft_formdata(draft)
+        data.setlist("second_stage_methods", ["direct_selection"])
+        lifecycle.save_step(db, clerk, draft, None, "performance", data)
+    assert agreements.submit_all(db, clerk, project) == len(made)
+    assert doc.status is DocumentStatus.in_review
