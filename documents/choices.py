@@ -35,6 +35,11 @@ CORRECTION_TARGETS: Options = (
 DECRYPTION_STATES: Options = (("decrypted", "已解密"), ("not_decrypted", "未在解密时限内解密"))
 PANEL_ROLES: Options = (("leader", "组长"), ("member", "成员"))
 QUALIFICATION_RESULTS: Options = (("passed", "通过"), ("failed", "不通过"))
+FUNDING_SOURCES: Options = (
+    ("fiscal", "财政拨款"),
+    ("special_account", "财政专户管理资金"),
+    ("own_funds", "单位自有资金"),
+)
 
 #: Name used in templates (``{{ x|label("evaluation_methods") }}``) -> code -> label.
 CHOICES: Mapping[str, Mapping[str, str]] = MappingProxyType(
@@ -49,5 +54,6 @@ CHOICES: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "decryption_states": dict(DECRYPTION_STATES),
         "panel_roles": dict(PANEL_ROLES),
         "qualification_results": dict(QUALIFICATION_RESULTS),
+        "funding_sources": dict(FUNDING_SOURCES),
     }
 )

@@ -101,6 +101,10 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
     for blueprint in (shortlisted.bp, delegations.bp, open_applications.bp, agreement_board.bp):
         app.register_blueprint(blueprint)
+    # issue 15: stage two
+    from portal.views import plans
+
+    app.register_blueprint(plans.bp)
 
     sessions.init_app(app)  # the origin check comes before the access rules
     policy.init_app(app)

@@ -47,6 +47,7 @@ from portal.models.org import (
     SupplierKind,
 )
 from portal.models.participation import Participation
+from portal.models.plan import PlanSpending
 from portal.models.product import Product, ProductKind
 from portal.models.project import Project, ProjectStatus
 from portal.models.response import (
@@ -72,6 +73,7 @@ __all__ = [
     "ShortlistedStatus",
     "ShortlistedSupplier",
     "ShortlistSource",
+    "PlanSpending",
     "Product",
     "ProductKind",
     "CreditResult",

@@ -24,7 +24,7 @@ TITLES = {
     "shortlist_announcement": "入围结果公告", "bidding_announcement": "二次竞价公告",
     "deal_announcement": "成交结果公告", "contract_announcement": "合同公告",
     "opening_record": "开标记录表", "evaluation_report": "评审报告",
-    "framework_agreement": "框架协议", "contract": "采购合同",
+    "framework_agreement": "框架协议", "purchasing_plan": "采购计划", "contract": "采购合同",
     "online_contract": "合同在线签订", "reorganisation": "重新组织征集",
     "termination_request": "终止采购申请",
 }
@@ -71,6 +71,10 @@ SPEC_FIELDS = {
     "project_initiation": ["project_name", "project_number", "project_category",
                            "agreement_type", "agreement_term_months", "budget_amount",
                            "region", "lots", "lots-0-name"],
+    # seed 004 §四 4.1.2; issue 15: basic information and lines (category, quantity, budget)
+    "purchasing_plan": ["plan_number", "plan_name", "fiscal_year", "funding_source",
+                        "purchaser-name", "purchaser-uscc", "lines-0-category", "lines-0-quantity",
+                        "lines-0-unit_price", "lines-0-amount", "total_budget"],
     # seed 000 §一 9.1
     "termination_request": ["project_number", "project_name", "reason"],
     # seed 000 §一 10

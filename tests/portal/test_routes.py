@@ -219,6 +219,8 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("GET", "/open-applications/999999/qualification.pdf"): (
         "login", of_kinds(404, "supplier", "collector", "agency")),
     ("GET", "/agreements/999999"): (404, 404),
+    ("GET", "/plans"): ("login", of_kinds(200, "purchaser")),
+    ("GET", "/plans/999999"): ("login", of_kinds(404, "purchaser")),
 }
 
 ENDPOINT_PATHS = {
@@ -353,6 +355,8 @@ ENDPOINT_PATHS = {
     "open_applications.reject": ["/open-applications/999999/reject"],
     "open_applications.qualification": ["/open-applications/999999/qualification.pdf"],
     "agreement_board.show": ["/agreements/999999"],
+    "plans.index": ["/plans"],
+    "plans.show": ["/plans/999999"],
 }
 
 
