@@ -98,7 +98,7 @@ def test_stage_one_from_initiation_to_a_published_collection_announcement(
     submit(page)
     return_and_resubmit(page, base, "zj_reviewer", "zj_clerk", "立项申请", "请补充采购理由")
     approve(page, base, "zj_reviewer", "立项申请")
-    page.get_by_role("link", name="采购项目").click()
+    page.get_by_role("link", name="采购项目", exact=True).click()
     expect(page.get_by_role("link", name=NAME)).to_be_visible()
 
     # 2. requirements, with both named reviews
@@ -117,7 +117,7 @@ def test_stage_one_from_initiation_to_a_published_collection_announcement(
 
     # 4–5. entrustment: issued, accepted, lead set; agreement sealed by both
     as_user(page, base, "zj_clerk")
-    page.get_by_role("link", name="采购项目").click()
+    page.get_by_role("link", name="采购项目", exact=True).click()
     page.get_by_role("link", name=NAME).click()
     page.get_by_label("受托代理机构").select_option(label="内蒙古中咨招标代理有限公司")
     page.get_by_role("button", name="下达方案").click()
