@@ -102,9 +102,11 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     for blueprint in (shortlisted.bp, delegations.bp, open_applications.bp, agreement_board.bp):
         app.register_blueprint(blueprint)
     # issue 15: stage two
-    from portal.views import plans
+    import portal.domain.orders  # noqa: F401  (orders due on 我的待办)
+    from portal.views import cart, catalogue, orders, plans
 
-    app.register_blueprint(plans.bp)
+    for blueprint in (plans.bp, catalogue.bp, cart.bp, orders.bp):
+        app.register_blueprint(blueprint)
 
     sessions.init_app(app)  # the origin check comes before the access rules
     policy.init_app(app)

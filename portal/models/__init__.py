@@ -38,6 +38,7 @@ from portal.models.evaluation import (
 )
 from portal.models.expert import DrawSeat, DrawStatus, Expert, ExpertDraw
 from portal.models.notice import Notice
+from portal.models.order import CartItem, Order, OrderLine, OrderStatus
 from portal.models.org import (
     CollectorType,
     Organisation,
@@ -73,6 +74,10 @@ __all__ = [
     "ShortlistedStatus",
     "ShortlistedSupplier",
     "ShortlistSource",
+    "CartItem",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
     "PlanSpending",
     "Product",
     "ProductKind",

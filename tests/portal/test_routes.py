@@ -221,6 +221,17 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("GET", "/agreements/999999"): (404, 404),
     ("GET", "/plans"): ("login", of_kinds(200, "purchaser")),
     ("GET", "/plans/999999"): ("login", of_kinds(404, "purchaser")),
+    ("GET", "/catalogue"): ("login", of_kinds(200, "purchaser")),
+    ("GET", "/catalogue/999999-0"): ("login", of_kinds(404, "purchaser")),
+    ("GET", "/cart"): ("login", of_kinds(200, "purchaser")),
+    ("POST", "/cart/add/999999-0"): ("login", of_kinds(404, "purchaser")),
+    ("POST", "/cart/999999"): ("login", of_kinds(404, "purchaser")),
+    ("POST", "/cart/999999/remove"): ("login", of_kinds(404, "purchaser")),
+    ("POST", "/cart/checkout"): ("login", of_kinds(400, "purchaser")),
+    ("GET", "/orders"): ("login", of_kinds(200, "purchaser", "supplier")),
+    ("GET", "/orders/999999"): ("login", of_kinds(404, "purchaser", "supplier")),
+    ("POST", "/orders/999999/send"): ("login", of_kinds(404, "purchaser", "supplier")),
+    ("GET", "/orders/999999/files/invoice.pdf"): ("login", of_kinds(404, "purchaser", "supplier")),
 }
 
 ENDPOINT_PATHS = {
@@ -357,6 +368,17 @@ ENDPOINT_PATHS = {
     "agreement_board.show": ["/agreements/999999"],
     "plans.index": ["/plans"],
     "plans.show": ["/plans/999999"],
+    "catalogue.index": ["/catalogue"],
+    "catalogue.show": ["/catalogue/999999-0"],
+    "cart.index": ["/cart"],
+    "cart.add": ["/cart/add/999999-0"],
+    "cart.update": ["/cart/999999"],
+    "cart.remove": ["/cart/999999/remove"],
+    "cart.checkout": ["/cart/checkout"],
+    "orders.index": ["/orders"],
+    "orders.show": ["/orders/999999"],
+    "orders.act": ["/orders/999999/send"],
+    "orders.file": ["/orders/999999/files/invoice.pdf"],
 }
 
 

@@ -1,0 +1,57 @@
+"""Forms of the catalogue, the cart and orders (issue 15)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, SelectField, StringField, TelField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+QUANTITY = {"inputmode": "decimal", "maxlength": 12}
+
+
+class AddForm(FlaskForm):
+    quantity = StringField(_l("数量"), default="1", render_kw=QUANTITY,
+                           validators=[DataRequired(_l("请填写数量。")), Length(max=12)])
+
+
+class CartLineForm(FlaskForm):
+    quantity = StringField(_l("数量"), render_kw=QUANTITY,
+                           validators=[DataRequired(_l("请填写数量。")), Length(max=12)])
+    seller = SelectField(_l("供应商"), validators=[InputRequired(_l("请选择供应商。"))])
+
+
+class CheckoutForm(FlaskForm):
+    plan_line = SelectField(_l("采购计划明细"),
+                            validators=[InputRequired(_l("请选择采购计划明细。"))])
+    delivery_address = StringField(_l("收货地址"), validators=[
+        DataRequired(_l("请填写收货地址。")), Length(max=256)])
+    contact = StringField(_l("联系人"), validators=[DataRequired(_l("请填写联系人。")),
+                                                 Length(max=64)])
+    phone = TelField(_l("联系电话"), validators=[DataRequired(_l("请填写联系电话。")),
+                                             Length(max=32)])
+
+
+class OrderReasonForm(FlaskForm):
+    reason = TextAreaField(_l("原因"), validators=[DataRequired(_l("请填写原因。")),
+                                                 Length(max=500)])
+
+
+class ShipForm(FlaskForm):
+    company = StringField(_l("物流公司"), validators=[DataRequired(_l("请填写物流公司。")),
+                                                  Length(max=100)])
+    tracking = StringField(_l("物流单号"), validators=[DataRequired(_l("请填写物流单号。")),
+                                                   Length(max=64)])
+    invoice = FileField(_l("发票（PDF）"))
+
+
+class FileForm(FlaskForm):
+    report = FileField(_l("验收单（PDF）"))
+
+
+class PaymentForm(FlaskForm):
+    amount = StringField(_l("支付金额（元）"), render_kw={"inputmode": "decimal"},
+                         validators=[DataRequired(_l("请填写支付金额。")), Length(max=20)])
+    paid_on = DateField(_l("支付日期"), validators=[InputRequired(_l("请填写支付日期。"))])
+    voucher = FileField(_l("支付凭证（PDF）"))

@@ -1,0 +1,138 @@
+"""订单管理 (issue 15): both sides' orders, one order's page with its lines, state, history and
+the commands its side may give now, and its files."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import Blueprint, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.exceptions import NotFound
+
+from portal import db, uploads
+from portal.domain import orders
+from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
+from portal.models import Order, OrgKind
+from portal.order_forms import FileForm, OrderReasonForm, PaymentForm, ShipForm
+from portal.policy import Access, access
+from portal.web import render, stored_file
+
+bp = Blueprint("orders", __name__, url_prefix="/orders")
+PARTIES = Access(roles=frozenset({OrgKind.purchaser, OrgKind.supplier}))
+REFUSALS = (InvalidInput, TransitionNotAllowed, Forbidden)
+FILES = {"invoice": ("invoice_sha256", "发票"), "acceptance": ("acceptance_sha256", "验收单"),
+         "payment": ("payment_sha256", "支付凭证")}
+
+
+@bp.get("")
+@access(PARTIES)
+def index() -> Any:
+    return render("orders/index.html", orders=orders.of_org(db.session(), current_user.org_id),
+                  label=orders.label)
+
+
+def _page(order: Order, status: int = 200, refusal: str | None = None, **forms: Any) -> Any:
+    return render("orders/show.html", status, order=order, refusal=refusal,
+                  label=orders.label, allowed=orders.allowed(current_user, order),
+                  side=orders.side_of(current_user, order),
+                  history=orders.steps(db.session(), order),
+                  reason_form=forms.get("reason_form") or OrderReasonForm(),
+                  ship_form=forms.get("ship_form") or ShipForm(),
+                  file_form=forms.get("file_form") or FileForm(),
+                  payment_form=forms.get("payment_form") or PaymentForm())
+
+
+@bp.get("/<int:order_id>")
+@access(PARTIES)
+def show(order_id: int) -> Any:
+    return _page(orders.load(db.session(), current_user, order_id))
+
+
+def _act(order: Order, command: Any, done: str, **forms: Any) -> Any:
+    try:
+        command()
+    except REFUSALS as refused:
+        db.session().rollback()
+        return _page(order, refused.status_code, refused.message, **forms)
+    flash(done)
+    return redirect(url_for(".show", order_id=order.id))
+
+
+@bp.post("/<int:order_id>/<command>")
+@access(PARTIES)
+def act(order_id: int, command: str) -> Any:
+    session = db.session()
+    order = orders.load(session, current_user, order_id)
+    if command in ("send", "accept", "receive"):
+        if not FlaskForm().validate_on_submit():
+            return _page(order, 400, _("表单已过期，请刷新页面后重试。"))
+        simple = {"send": orders.send, "accept": orders.accept, "receive": orders.receive}[command]
+        return _act(order, lambda: simple(session, current_user, order), _("订单已更新。"))
+    if command in ("cancel", "return"):
+        form = OrderReasonForm()
+        if not form.validate_on_submit():
+            return _page(order, 400, _("请填写原因。"), reason_form=form)
+        with_reason = orders.cancel if command == "cancel" else orders.return_order
+        return _act(order, lambda: with_reason(session, current_user, order, form.reason.data),
+                    _("订单已更新。"), reason_form=form)
+    if command == "ship":
+        return _ship(order)
+    if command == "acceptance":
+        return _acceptance(order)
+    if command == "payment":
+        return _payment(order)
+    raise NotFound()
+
+
+def _pdf(field: Any) -> tuple[str, bytes]:
+    """The uploaded file's name and bytes, once checked as a well-formed PDF."""
+    content = uploads.checked_pdf(field.data)
+    return field.data.filename, content
+
+
+def _ship(order: Order) -> Any:
+    form = ShipForm()
+    if not form.validate_on_submit():
+        return _page(order, 400, _("请按提示修改后再发货。"), ship_form=form)
+    def ship() -> None:
+        name, invoice = _pdf(form.invoice)
+        orders.ship(db.session(), current_user, order, company=form.company.data,
+                    tracking=form.tracking.data, invoice_name=name, invoice=invoice)
+
+    return _act(order, ship, _("已发货。"), ship_form=form)
+
+
+def _acceptance(order: Order) -> Any:
+    form = FileForm()
+    if not form.validate_on_submit():
+        return _page(order, 400, _("表单已过期，请刷新页面后重试。"), file_form=form)
+    return _act(order, lambda: orders.upload_acceptance(
+        db.session(), current_user, order, *_pdf(form.report)), _("已上传验收单。"),
+        file_form=form)
+
+
+def _payment(order: Order) -> Any:
+    form = PaymentForm()
+    if not form.validate_on_submit():
+        return _page(order, 400, _("请按提示修改后再上传。"), payment_form=form)
+    try:
+        amount = Decimal(form.amount.data.replace(",", ""))
+    except InvalidOperation:
+        return _page(order, 400, _("支付金额须为数字。"), payment_form=form)
+    return _act(order, lambda: orders.upload_payment(
+        db.session(), current_user, order, *_pdf(form.voucher), amount, form.paid_on.data),
+        _("已上传支付凭证。"), payment_form=form)
+
+
+@bp.get("/<int:order_id>/files/<which>.pdf")
+@access(PARTIES)
+def file(order_id: int, which: str) -> Any:
+    order = orders.load(db.session(), current_user, order_id)
+    column, name = FILES.get(which, (None, ""))
+    sha256 = getattr(order, column) if column else None
+    if not sha256:
+        raise NotFound()
+    return stored_file(sha256, "pdf", f"{order.number}-{name}.pdf")

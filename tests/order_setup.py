@@ -1,0 +1,87 @@
+"""Agreements in force for stage-two tests, written straight into the database: the project of
+``tests.delegation_setup`` (北方信创 at 5,890.00 and a second manufacturer at 6,050.00, lot 01
+台式计算机) with each 框架协议 sealed and within its term, 北方信创's reseller 蒙讯 confirmed
+with a price and delivery regions, and an approved 采购计划 of 呼和浩特市第一中学 whose line 1 is
+台式计算机 (360,000.00) and line 2 复印纸 (10,000.00).
+
+The browser test walks the real seals (``test_agreements``); these tests start past them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+import documents
+from portal.domain import delegations, lifecycle
+from portal.models import (
+    Document,
+    DocumentStatus,
+    FrameworkAgreement,
+    Region,
+    ResellerDelegation,
+    Revision,
+    beijing_now,
+)
+from tests.delegation_setup import AgreementProject, agreement_project, org, user
+from tests.evaluation_setup import _blank_pdf
+
+RESELLER_PRICE = Decimal("5800.00")
+
+
+@dataclass
+class InForce:
+    setup: AgreementProject
+    reseller: ResellerDelegation
+    plan: Document
+
+
+def sealed_agreements(db: Session, setup: AgreementProject, *, starts_days_ago: int = 10,
+                      lasts_days: int = 365) -> None:
+    clerk = user(db, "zj_clerk")
+    start = beijing_now().date() - timedelta(days=starts_days_ago)
+    data = {"term_start": start.isoformat(),
+            "term_end": (start + timedelta(days=lasts_days - 1)).isoformat()}
+    for row in setup.suppliers:
+        doc = Document(kind="framework_agreement", title=f"框架协议·第01包·{row.name}",
+                       owner_org_id=setup.project.collector_org_id, project_id=setup.project.id,
+                       status=DocumentStatus.sealed, created_by_id=clerk.id, region_code="150000")
+        db.add(doc)
+        db.flush()
+        db.add(Revision(document_id=doc.id, number=1, data=data, submitted_by_id=clerk.id,
+                        data_sha256=hashlib.sha256(repr(data).encode()).hexdigest()))
+        db.add(FrameworkAgreement(shortlisted_id=row.id, document_id=doc.id,
+                                  generated_by=clerk.id))
+    db.commit()
+
+
+def confirmed_reseller(db: Session, setup: AgreementProject, *region_codes: str,
+                       price: Decimal = RESELLER_PRICE) -> ResellerDelegation:
+    maker_row = setup.suppliers[0]
+    d = delegations.delegate(db, user(db, "gys_mfr"), maker_row,
+                             org(db, "内蒙古蒙讯科技有限公司"), "委托协议.pdf", _blank_pdf())
+    delegations.confirm(db, user(db, "zj_clerk"), d)
+    regions = [db.query(Region).filter_by(code=code).one().id for code in region_codes]
+    delegations.set_regions(db, user(db, "gys_mfr"), d, regions)
+    delegations.set_price(db, user(db, "gys_reseller"), d, price)
+    return d
+
+
+def approved_plan(db: Session, clerk: str = "cg_clerk", reviewer: str = "cg_reviewer") -> Document:
+    kind = documents.get_kind("purchasing_plan")
+    plan = lifecycle.create_draft(db, user(db, clerk), kind.code, "教学设备采购计划", {},
+                                  start_from=kind.sample())
+    lifecycle.submit(db, user(db, clerk), plan, None)
+    lifecycle.approve(db, user(db, reviewer), plan, None)
+    return plan
+
+
+def in_force(db: Session, number: str = "NMGZC-T15-0001", *regions: str) -> InForce:
+    setup = agreement_project(db, number)
+    sealed_agreements(db, setup)
+    reseller = confirmed_reseller(db, setup, *(regions or ("150100",)))
+    return InForce(setup, reseller, approved_plan(db))
