@@ -15,6 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,3 +70,22 @@ def live_portal(live_env: dict[str, str]) -> Iterator[str]:
         except ProcessLookupError:
             pass
         log.close()
+
+
+@pytest.fixture
+def portal_here(live_env: dict[str, str], live_portal: str,
+                monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """An app of this process on the live portal's database, built-in CA and (embedded) Redis,
+    so what it queues the live worker runs."""
+    from portal import create_app, embedded_redis
+
+    for key in ("DATABASE_URL", "REDIS_URL"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in live_env.items():
+        monkeypatch.setenv(key, value)
+    server, url = embedded_redis.start(Path(live_env["KUANGCAI_VAR_DIR"]))  # attaches
+    monkeypatch.setenv("REDIS_URL", url)
+    app = create_app()
+    with app.app_context():
+        yield app
+    del server  # attached, not started here: the live portal keeps it running

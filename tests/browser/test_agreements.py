@@ -12,8 +12,6 @@ portal's worker runs the jobs, which the set-up waits for.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,25 +25,6 @@ pytestmark = pytest.mark.browser
 
 SERVICE = "呼和浩特市洁安物业服务有限公司"  # shortlisted first, at 5,600.00
 MAKER = "北方信创计算机有限公司"  # second, at 5,890.00
-
-
-@pytest.fixture
-def portal_here(live_env: dict[str, str], live_portal: str,
-                monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """An app of this process on the live portal's database, built-in CA and (embedded) Redis,
-    so what it queues the live worker runs."""
-    from portal import create_app, embedded_redis
-
-    for key in ("DATABASE_URL", "REDIS_URL"):
-        monkeypatch.delenv(key, raising=False)
-    for key, value in live_env.items():
-        monkeypatch.setenv(key, value)
-    server, url = embedded_redis.start(Path(live_env["KUANGCAI_VAR_DIR"]))  # attaches
-    monkeypatch.setenv("REDIS_URL", url)
-    app = create_app()
-    with app.app_context():
-        yield app
-    del server  # attached, not started here: the live portal keeps it running
 
 
 def wait_for_live_worker(app: Any) -> None:

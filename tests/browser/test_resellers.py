@@ -10,8 +10,6 @@ shortlist (``tests.delegation_setup``), so the demo state is left as it was."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,35 +19,15 @@ from playwright.sync_api import Page, expect
 from portal.demo import DEMO_PIN
 from tests.browser.test_sign_in import snap
 from tests.browser.test_stage_one import approve, as_user, seal, submit
+from tests.evaluation_setup import _blank_pdf
 
 pytestmark = pytest.mark.browser
 RESELLER = "内蒙古蒙讯科技有限公司"
 MAKER = "北方信创计算机有限公司"
 
 
-@pytest.fixture
-def portal_here(live_env: dict[str, str], live_portal: str,
-                monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """An app of this process on the live portal's database."""
-    for key in ("DATABASE_URL", "REDIS_URL"):
-        monkeypatch.delenv(key, raising=False)
-    for key, value in live_env.items():
-        monkeypatch.setenv(key, value)
-    from portal import create_app
-
-    app = create_app()
-    with app.app_context():
-        yield app
-
-
 def _pdf(path: Path) -> Path:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    path.write_bytes(out.getvalue())
+    path.write_bytes(_blank_pdf())
     return path
 
 
@@ -110,15 +88,16 @@ def test_reseller_delegated_confirmed_priced_and_open_application_admitted(
     # 蒙讯 prices the product: above the shortlisted 5,890.00 refused, then accepted
     as_user(page, base, "gys_reseller")
     page.goto(f"{base}/delegations")
-    price = page.get_by_label("我的报价（元）").last
+    mine = page.locator("article", has_text="浏览器测试台式计算机框架协议")  # this test's agreement
+    price = mine.get_by_label("我的报价（元）")
     price.fill("6000")
-    page.get_by_role("button", name="提交报价并上架").last.click()
+    mine.get_by_role("button", name="提交报价并上架").click()
     expect(page.get_by_role("alert")).to_contain_text("6000.00")
     expect(page.get_by_role("alert")).to_contain_text("5890.00")
-    expect(page.get_by_label("我的报价（元）").last).to_have_value("6000")
+    expect(mine.get_by_label("我的报价（元）")).to_have_value("6000")
     snap(page, "delegations-reseller-refused")
-    page.get_by_label("我的报价（元）").last.fill("5800")
-    page.get_by_role("button", name="提交报价并上架").last.click()
+    mine.get_by_label("我的报价（元）").fill("5800")
+    mine.get_by_role("button", name="提交报价并上架").click()
     expect(page.get_by_role("status")).to_contain_text("报价已提交")
 
     # the public agreement page shows the reseller, its region and price
