@@ -102,6 +102,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     for blueprint in (shortlisted.bp, delegations.bp, open_applications.bp, agreement_board.bp):
         app.register_blueprint(blueprint)
     # issue 15: stage two
+    import portal.domain.order_contracts  # noqa: F401  (a contract keeps its order's figures)
     import portal.domain.orders  # noqa: F401  (orders due on 我的待办)
     from portal.views import cart, catalogue, orders, plans
 

@@ -44,9 +44,12 @@ def sealed_agreements(db: Session, setup: AgreementProject, *, starts_days_ago: 
                       lasts_days: int = 365) -> None:
     clerk = user(db, "zj_clerk")
     start = beijing_now().date() - timedelta(days=starts_days_ago)
-    data = {"term_start": start.isoformat(),
-            "term_end": (start + timedelta(days=lasts_days - 1)).isoformat()}
     for row in setup.suppliers:
+        data = {"term_start": start.isoformat(),
+                "term_end": (start + timedelta(days=lasts_days - 1)).isoformat(),
+                "agreement_name": f"{setup.project.name}框架协议（第01包）",
+                "agreement_number": f"{setup.project.number}-01-{row.rank:02d}",
+                "payment_terms": "验收合格后30日内支付。"}
         doc = Document(kind="framework_agreement", title=f"框架协议·第01包·{row.name}",
                        owner_org_id=setup.project.collector_org_id, project_id=setup.project.id,
                        status=DocumentStatus.sealed, created_by_id=clerk.id, region_code="150000")

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from werkzeug.exceptions import NotFound
 
 from portal import db, uploads
-from portal.domain import orders
+from portal.domain import order_contracts, orders
 from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
 from portal.models import Order, OrgKind
 from portal.order_forms import FileForm, OrderReasonForm, PaymentForm, ShipForm
@@ -39,6 +39,9 @@ def _page(order: Order, status: int = 200, refusal: str | None = None, **forms: 
                   label=orders.label, allowed=orders.allowed(current_user, order),
                   side=orders.side_of(current_user, order),
                   history=orders.steps(db.session(), order),
+                  contract=order_contracts.contract_of(db.session(), order),
+                  contract_state=order_contracts.state(db.session(), order),
+                  may_draft_contract=order_contracts.may_draft(current_user, order),
                   reason_form=forms.get("reason_form") or OrderReasonForm(),
                   ship_form=forms.get("ship_form") or ShipForm(),
                   file_form=forms.get("file_form") or FileForm(),
@@ -78,6 +81,8 @@ def act(order_id: int, command: str) -> Any:
         with_reason = orders.cancel if command == "cancel" else orders.return_order
         return _act(order, lambda: with_reason(session, current_user, order, form.reason.data),
                     _("订单已更新。"), reason_form=form)
+    if command == "contract":
+        return _contract(order)
     if command == "ship":
         return _ship(order)
     if command == "acceptance":
@@ -85,6 +90,16 @@ def act(order_id: int, command: str) -> Any:
     if command == "payment":
         return _payment(order)
     raise NotFound()
+
+
+def _contract(order: Order) -> Any:
+    if not FlaskForm().validate_on_submit():
+        return _page(order, 400, _("表单已过期，请刷新页面后重试。"))
+    try:
+        doc = order_contracts.draft(db.session(), current_user, order)
+    except REFUSALS as refused:
+        return _page(order, refused.status_code, refused.message)
+    return redirect(url_for("documents.show", document_id=doc.id))
 
 
 def _pdf(field: Any) -> tuple[str, bytes]:

@@ -1,0 +1,135 @@
+"""采购合同 from an order (seed 000 §三 1.5, §四 3.3; seed 002 1.2 ⑦–⑨): once the seller has
+accepted the order, its clerk drafts the contract prefilled from it (parties from their
+registered profiles, the order's lines and total, the framework agreement it calls off, the
+delivery place) and submits it; the purchaser confirms it (the contract kind's review) or
+returns it with a reason; the seller seals, then the purchaser seals. The contract's items and
+total must stay the order's: a draft that differs is not submitted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.domain import audit, lifecycle, orders, projects, sealing
+from portal.domain.errors import Forbidden, TransitionNotAllowed
+from portal.models import (
+    Document,
+    DocumentStatus,
+    FrameworkAgreement,
+    Order,
+    OrderStatus,
+    Position,
+    User,
+)
+
+KIND = "contract"
+DRAFTABLE = (OrderStatus.accepted, OrderStatus.shipped, OrderStatus.received,
+             OrderStatus.completed)
+#: How the order page names the contract's state (seed 002: 采购人已确认, 供应商已盖章 …).
+STATES = {DocumentStatus.draft: _l("供应商起草中"), DocumentStatus.in_review: _l("待采购人确认"),
+          DocumentStatus.approved: _l("采购人已确认"), DocumentStatus.sealed: _l("采购单位已盖章"),
+          DocumentStatus.published: _l("采购单位已盖章")}
+
+
+def contract_of(session: Session, order: Order) -> Document | None:
+    return session.get(Document, order.contract_id) if order.contract_id else None
+
+
+def state(session: Session, order: Order) -> str | None:
+    """The contract's state in the seeds' words (供应商已盖章 once the seller's seal is on)."""
+    doc = contract_of(session, order)
+    if doc is None:
+        return None
+    if doc.status is DocumentStatus.approved and doc.current_revision is not None:
+        if sealing.confirmed_seals(session, doc.current_revision):
+            return _("供应商已盖章")
+    return str(STATES[doc.status])
+
+
+def may_draft(user: User, order: Order) -> bool:
+    return (orders.side_of(user, order) == orders.SELLER and Position.clerk in user.positions
+            and order.status in DRAFTABLE)
+
+
+def _agreement_data(session: Session, order: Order) -> Mapping[str, Any]:
+    agreement = session.scalar(select(FrameworkAgreement).where(
+        FrameworkAgreement.shortlisted_id == order.lines[0].shortlisted_id))
+    doc = session.get(Document, agreement.document_id) if agreement else None
+    revision = doc.current_revision if doc else None
+    return revision.data if revision else {}
+
+
+def start_data(session: Session, order: Order) -> dict[str, Any]:
+    agreement = _agreement_data(session, order)
+    category = order.lines[0].category
+    return {
+        "contract_number": f"HT-{order.number}",
+        "contract_name": f"{order.purchaser.name}{category}采购合同",
+        "agreement_name": agreement.get("agreement_name", ""),
+        "agreement_number": agreement.get("agreement_number", ""),
+        "items": [{"name": line.category, "specification": line.name,
+                   "quantity": f"{line.quantity.normalize():f}", "unit": line.unit,
+                   "unit_price": f"{line.unit_price:.2f}", "amount": f"{line.amount:.2f}"}
+                  for line in order.lines],
+        "total_amount": f"{order.total:.2f}",
+        "delivery_place": order.delivery_address,
+        "payment_terms": agreement.get("payment_terms", ""),
+    }
+
+
+def draft(session: Session, actor: User, order: Order) -> Document:
+    """起草合同 from the order; drafting again returns the contract already drafted."""
+    if orders.side_of(actor, order) != orders.SELLER or Position.clerk not in actor.positions:
+        raise Forbidden(_("只有订单供应商的经办岗可以起草合同。"))
+    if order.status not in DRAFTABLE:
+        raise TransitionNotAllowed(_("供应商确认订单后才能起草合同。"))
+    existing = contract_of(session, order)
+    if existing is not None:
+        return existing
+    doc = projects.draft_document(
+        session, actor, None, KIND, f"采购合同·{order.number}",
+        start_from=start_data(session, order),
+        parties={"purchaser": order.purchaser, "supplier": order.seller})
+    order.contract_id = doc.id
+    audit.record(session, actor=actor, action="order.contract_drafted",
+                 subject_type=orders.SUBJECT, subject_id=order.id,
+                 after=doc.status.value, detail={"number": order.number, "document": doc.id})
+    session.commit()
+    return doc
+
+
+def order_of(session: Session, doc: Document) -> Order | None:
+    return session.scalar(select(Order).where(Order.contract_id == doc.id))
+
+
+def _matches_order(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """A contract drafted from an order keeps the order's quantities, prices and total."""
+    from portal import db
+
+    order = order_of(db.session(), doc)
+    if order is None:
+        return {}
+    errors: dict[str, list[str]] = {}
+    items = list(data.get("items") or ())
+    if len(items) != len(order.lines):
+        errors["items"] = [_("合同标的须与订单一致：订单共 %(n)d 项。", n=len(order.lines))]
+    for index, (item, line) in enumerate(zip(items, order.lines, strict=False)):
+        for key, expected in (("quantity", line.quantity), ("unit_price", line.unit_price),
+                              ("amount", line.amount)):
+            if Decimal(str(item.get(key))) != expected:
+                errors.setdefault(f"items-{index}-{key}", []).append(
+                    _("须与订单一致：%(value)s", value=f"{expected:,.2f}"))
+    if Decimal(str(data.get("total_amount"))) != order.total:
+        errors["total_amount"] = [_("合同总价须与订单金额一致：%(total)s 元",
+                                    total=f"{order.total:,.2f}")]
+    return errors
+
+
+lifecycle.register_rule(KIND, _matches_order)

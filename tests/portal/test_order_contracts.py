@@ -1,0 +1,101 @@
+"""采购合同 from an order: the seller drafts it from the accepted order (its lines, total and
+parties), the purchaser confirms, the seller seals, then the purchaser; a contract whose figures
+differ from its order's is not submitted."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from portal.domain import cart, lifecycle, order_contracts, orders, sealing
+from portal.domain.errors import Forbidden, TransitionNotAllowed
+from portal.models import DocumentStatus, beijing_now
+from tests.delegation_setup import user
+from tests.helpers import seal_as, work
+from tests.order_setup import in_force
+
+pytestmark = pytest.mark.db
+TERMS = {"purchaser-bank_name": "中国银行呼和浩特新城支行",
+         "purchaser-bank_account": "1500 0000 0001",
+         "supplier-bank_name": "中国建设银行包头分行", "supplier-bank_account": "1505 0000 0002",
+         "delivery_time": "合同签订后10日内", "acceptance": "到货后5个工作日内验收。",
+         "breach_liability": "按合同约定承担违约责任。",
+         "dispute_resolution": "协商不成的，向甲方所在地法院起诉。"}
+
+
+@pytest.fixture
+def accepted_order(demo, db):
+    world = in_force(db)
+    buyer = user(db, "cg_clerk")
+    today = beijing_now().date()
+    cart.add(db, buyer, f"{world.setup.suppliers[0].id}-{world.reseller.id}", Decimal("6"), today)
+    item = cart.lines(db, buyer, today)[0].item
+    order = cart.checkout(db, buyer, [item.id], world.plan, 1, delivery_address="东风路12号",
+                          contact="刘洋", phone="0471-6900004", today=today)[0]
+    orders.send(db, buyer, order)
+    return order
+
+
+def _complete(db, doc, **overrides):
+    data = lifecycle.draft_formdata(doc)
+    for key, value in {**TERMS, "signing_date": beijing_now().date().isoformat(),
+                       **overrides}.items():
+        data[key] = value
+    for step in lifecycle.kind_of(doc).steps:
+        lifecycle.save_step(db, user(db, "gys_reseller"), doc, None, step.slug, data)
+
+
+def test_the_contract_is_drafted_from_the_accepted_order_by_its_seller(db, accepted_order) -> None:
+    order, seller = accepted_order, user(db, "gys_reseller")
+    with pytest.raises(TransitionNotAllowed):
+        order_contracts.draft(db, seller, order)  # not accepted yet
+    orders.accept(db, seller, order)
+    with pytest.raises(Forbidden):
+        order_contracts.draft(db, user(db, "cg_clerk"), order)
+    doc = order_contracts.draft(db, seller, order)
+    assert order_contracts.draft(db, seller, order) is doc  # once
+    data = lifecycle.draft_formdata(doc)
+    assert (data["items-0-quantity"], data["items-0-unit_price"], data["items-0-amount"]) == (
+        "6", "5800.00", "34800.00")
+    assert data["total_amount"] == "34800.00" == f"{order.total:.2f}"
+    assert data["purchaser-name"] == "呼和浩特市第一中学"
+    assert data["supplier-name"] == "内蒙古蒙讯科技有限公司"
+    assert data["delivery_place"] == "东风路12号"
+    assert order_contracts.state(db, order) == "供应商起草中"
+
+
+def test_a_contract_whose_figures_differ_from_the_order_is_not_submitted(
+        db, accepted_order) -> None:
+    order, seller = accepted_order, user(db, "gys_reseller")
+    orders.accept(db, seller, order)
+    doc = order_contracts.draft(db, seller, order)
+    _complete(db, doc, **{"items-0-quantity": "7"})  # 7 × 5,800.00: amounts recomputed
+    with pytest.raises(lifecycle.SubmissionInvalid) as refused:
+        lifecycle.submit(db, seller, doc, None)
+    assert refused.value.errors["items-0-quantity"] == ["须与订单一致：6.00"]
+    assert refused.value.errors["total_amount"] == ["合同总价须与订单金额一致：34,800.00 元"]
+    assert doc.status is DocumentStatus.draft
+
+
+def test_confirmed_then_sealed_by_the_seller_then_the_purchaser(app, db, demo_keys,
+                                                                accepted_order) -> None:
+    order, seller = accepted_order, user(db, "gys_reseller")
+    orders.accept(db, seller, order)
+    doc = order_contracts.draft(db, seller, order)
+    _complete(db, doc)
+    lifecycle.submit(db, seller, doc, None)
+    assert order_contracts.state(db, order) == "待采购人确认"
+    lifecycle.approve(db, user(db, "cg_reviewer"), doc, None)
+    work(app)
+    db.expire_all()
+    assert order_contracts.state(db, order) == "采购人已确认"
+    sealing.confirm(db, seller, seal_as(app, db, doc, "gys_reseller"))
+    work(app)
+    db.expire_all()
+    assert order_contracts.state(db, order) == "供应商已盖章"
+    sealing.confirm(db, user(db, "cg_clerk"), seal_as(app, db, doc, "cg_clerk"))
+    work(app)
+    db.expire_all()
+    assert doc.status is DocumentStatus.sealed
+    assert order_contracts.state(db, order) == "采购单位已盖章"
