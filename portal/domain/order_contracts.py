@@ -9,6 +9,7 @@ total must stay the order's: a draft that differs is not submitted.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.domain import audit, lifecycle, orders, projects, sealing
+from portal.domain import audit, lifecycle, orders, projects, sealing, workdays
 from portal.domain.errors import Forbidden, TransitionNotAllowed
 from portal.models import (
     Document,
@@ -27,6 +28,8 @@ from portal.models import (
     OrderStatus,
     Position,
     User,
+    beijing,
+    beijing_now,
 )
 
 KIND = "contract"
@@ -133,3 +136,87 @@ def _matches_order(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str
 
 
 lifecycle.register_rule(KIND, _matches_order)
+
+
+# ---- 合同公告 (seed 000 §四 3.4): within 2 working days of the last seal --------------------
+
+ANNOUNCEMENT = "contract_announcement"
+ANNOUNCE_WITHIN = 2  # working days
+
+
+def is_sealed(session: Session, order: Order) -> bool:
+    doc = contract_of(session, order)
+    return doc is not None and doc.status in (DocumentStatus.sealed, DocumentStatus.published)
+
+
+def announcement_of(session: Session, order: Order) -> Document | None:
+    return session.get(Document, order.announcement_id) if order.announcement_id else None
+
+
+def announcement_deadline(session: Session, order: Order) -> date | None:
+    """The last day to publish the 合同公告: 2 working days after both seals."""
+    doc = contract_of(session, order)
+    if doc is None or not is_sealed(session, order):
+        return None
+    calendar, left = workdays.calendar(session), ANNOUNCE_WITHIN
+    day = beijing(doc.updated_at).date()
+    while left:
+        day += timedelta(days=1)
+        left -= calendar.is_working_day(day)
+    return day
+
+
+def announcement_data(session: Session, order: Order) -> dict[str, Any]:
+    contract = contract_of(session, order)
+    revision = contract.current_revision if contract else None
+    data: Mapping[str, Any] = revision.data if revision else {}
+    supplier = data.get("supplier") or {}
+    return {
+        "contract_number": data.get("contract_number", ""),
+        "contract_name": data.get("contract_name", ""),
+        "project_number": order.number,
+        "project_name": data.get("agreement_name", ""),
+        "procurement_method": "框架协议采购（直接选定）",
+        "supplier": {k: supplier.get(k, "") for k in ("name", "address", "contact", "phone")},
+        "items": [{k: item.get(k) for k in ("name", "specification", "quantity", "unit",
+                                            "unit_price")} for item in data.get("items") or ()],
+        "contract_amount": data.get("total_amount", ""),
+        "performance_period": data.get("delivery_time", ""),
+        "performance_place": data.get("delivery_place", ""),
+        "signing_date": data.get("signing_date", ""),
+        "announcement_date": beijing_now().date().isoformat(),
+        "attachment_name": f"{data.get('contract_name', '采购合同')}（公开版）.pdf",
+    }
+
+
+def draft_announcement(session: Session, actor: User, order: Order) -> Document:
+    """起草合同公告 from the sealed contract (the purchaser's clerk); once."""
+    if orders.side_of(actor, order) != orders.PURCHASER or Position.clerk not in actor.positions:
+        raise Forbidden(_("只有采购单位的经办岗可以起草合同公告。"))
+    if not is_sealed(session, order):
+        raise TransitionNotAllowed(_("采购合同双方盖章后才能起草合同公告。"))
+    existing = announcement_of(session, order)
+    if existing is not None:
+        return existing
+    contract = contract_of(session, order)
+    assert contract is not None
+    doc = projects.draft_document(
+        session, actor, None, ANNOUNCEMENT, f"{contract.title}合同公告",
+        start_from=announcement_data(session, order), parties={"supplier": order.seller})
+    order.announcement_id = doc.id
+    audit.record(session, actor=actor, action="order.announcement_drafted",
+                 subject_type=orders.SUBJECT, subject_id=order.id, after=doc.status.value,
+                 detail={"number": order.number, "document": doc.id})
+    session.commit()
+    return doc
+
+
+def _contract_sealed(session: Session, doc: Document) -> str | None:
+    """An order's 合同公告 is published only while its contract stands sealed by both."""
+    order = session.scalar(select(Order).where(Order.announcement_id == doc.id))
+    if order is not None and not is_sealed(session, order):
+        return _("采购合同尚未由双方盖章（或已发起变更），不能发布合同公告。")
+    return None
+
+
+lifecycle.register_publish_guard(ANNOUNCEMENT, _contract_sealed)

@@ -95,6 +95,8 @@ class Order(Base):
     payment_date: Mapped[date | None] = mapped_column(Date)
     # the 采购合同 the seller drafted from this order (the document lifecycle does the rest)
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), unique=True)
+    # its 合同公告, drafted by the purchaser once both parties have sealed the contract
+    announcement_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), unique=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     purchaser: Mapped[Organisation] = relationship(foreign_keys=[purchaser_org_id])

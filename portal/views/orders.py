@@ -42,6 +42,9 @@ def _page(order: Order, status: int = 200, refusal: str | None = None, **forms: 
                   contract=order_contracts.contract_of(db.session(), order),
                   contract_state=order_contracts.state(db.session(), order),
                   may_draft_contract=order_contracts.may_draft(current_user, order),
+                  sealed=order_contracts.is_sealed(db.session(), order),
+                  announcement=order_contracts.announcement_of(db.session(), order),
+                  announce_by=order_contracts.announcement_deadline(db.session(), order),
                   reason_form=forms.get("reason_form") or OrderReasonForm(),
                   ship_form=forms.get("ship_form") or ShipForm(),
                   file_form=forms.get("file_form") or FileForm(),
@@ -81,8 +84,8 @@ def act(order_id: int, command: str) -> Any:
         with_reason = orders.cancel if command == "cancel" else orders.return_order
         return _act(order, lambda: with_reason(session, current_user, order, form.reason.data),
                     _("订单已更新。"), reason_form=form)
-    if command == "contract":
-        return _contract(order)
+    if command in ("contract", "announcement"):
+        return _draft(order, command)
     if command == "ship":
         return _ship(order)
     if command == "acceptance":
@@ -92,11 +95,13 @@ def act(order_id: int, command: str) -> Any:
     raise NotFound()
 
 
-def _contract(order: Order) -> Any:
+def _draft(order: Order, which: str) -> Any:
+    """起草合同 (the seller) or 起草合同公告 (the purchaser), then on to the document."""
     if not FlaskForm().validate_on_submit():
         return _page(order, 400, _("表单已过期，请刷新页面后重试。"))
+    draft = order_contracts.draft if which == "contract" else order_contracts.draft_announcement
     try:
-        doc = order_contracts.draft(db.session(), current_user, order)
+        doc = draft(db.session(), current_user, order)
     except REFUSALS as refused:
         return _page(order, refused.status_code, refused.message)
     return redirect(url_for("documents.show", document_id=doc.id))

@@ -4,6 +4,7 @@ differ from its order's is not submitted."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -99,3 +100,42 @@ def test_confirmed_then_sealed_by_the_seller_then_the_purchaser(app, db, demo_ke
     db.expire_all()
     assert doc.status is DocumentStatus.sealed
     assert order_contracts.state(db, order) == "采购单位已盖章"
+
+
+def test_the_contract_announcement_follows_both_seals_within_two_working_days(
+        app, db, demo_keys, accepted_order) -> None:
+    from portal.domain import workdays
+    from portal.models import beijing
+
+    order, seller, buyer = accepted_order, user(db, "gys_reseller"), user(db, "cg_clerk")
+    orders.accept(db, seller, order)
+    doc = order_contracts.draft(db, seller, order)
+    _complete(db, doc)
+    lifecycle.submit(db, seller, doc, None)
+    lifecycle.approve(db, user(db, "cg_reviewer"), doc, None)
+    work(app)
+    db.expire_all()
+    with pytest.raises(TransitionNotAllowed):  # not before both seals
+        order_contracts.draft_announcement(db, buyer, order)
+    assert order_contracts.announcement_deadline(db, order) is None
+    sealing.confirm(db, seller, seal_as(app, db, doc, "gys_reseller"))
+    work(app)
+    with pytest.raises(TransitionNotAllowed):  # the seller's seal alone is not enough
+        order_contracts.draft_announcement(db, buyer, order)
+    sealing.confirm(db, buyer, seal_as(app, db, doc, "cg_clerk"))
+    work(app)
+    db.expire_all()
+    with pytest.raises(Forbidden):
+        order_contracts.draft_announcement(db, seller, order)
+    notice = order_contracts.draft_announcement(db, buyer, order)
+    data = lifecycle.draft_formdata(notice)
+    assert data["contract_amount"] == "34800.00" and data["items-0-quantity"] == "6"
+    assert data["supplier-name"] == "内蒙古蒙讯科技有限公司"
+    deadline = order_contracts.announcement_deadline(db, order)
+    sealed_day = beijing(doc.updated_at).date()
+    calendar = workdays.calendar(db)  # the second working day after the seals
+    assert calendar.is_working_day(deadline)
+    assert calendar.working_days(sealed_day + timedelta(days=1), deadline) == 2
+    lifecycle.submit(db, buyer, notice, None)
+    lifecycle.publish(db, buyer, notice, None)
+    assert notice.status is DocumentStatus.published

@@ -62,12 +62,18 @@ def upgrade() -> None:
         sa.Column("payment_amount", sa.Numeric(precision=16, scale=2), nullable=True),
         sa.Column("payment_date", sa.Date(), nullable=True),
         sa.Column("contract_id", sa.Integer(), nullable=True),
+        sa.Column("announcement_id", sa.Integer(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["created_by"], ["users.id"], name=op.f("fk_orders_created_by_users")
         ),
         sa.ForeignKeyConstraint(
             ["contract_id"], ["documents.id"], name=op.f("fk_orders_contract_id_documents")
+        ),
+        sa.ForeignKeyConstraint(
+            ["announcement_id"],
+            ["documents.id"],
+            name=op.f("fk_orders_announcement_id_documents"),
         ),
         sa.ForeignKeyConstraint(
             ["plan_id"], ["documents.id"], name=op.f("fk_orders_plan_id_documents")
@@ -85,6 +91,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
         sa.UniqueConstraint("number", name=op.f("uq_orders_number")),
         sa.UniqueConstraint("contract_id", name=op.f("uq_orders_contract_id")),
+        sa.UniqueConstraint("announcement_id", name=op.f("uq_orders_announcement_id")),
     )
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.create_index(
