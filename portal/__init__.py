@@ -82,6 +82,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         opening,
         oversight,
         participation,
+        products,
         projects,
         responses,
         sealing,
@@ -90,7 +91,8 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
     for blueprint in (auth.bp, main.bp, health.bp, oversight.bp, documents.bp, sealing.bp,
                       credentials.bp, verify.bp, projects.bp, board.bp, participation.bp,
-                      notices.bp, evaluation.bp, responses.bp, opening.bp, experts.bp):
+                      notices.bp, evaluation.bp, responses.bp, opening.bp, experts.bp,
+                      products.bp):
         app.register_blueprint(blueprint)
 
     sessions.init_app(app)  # the origin check comes before the access rules
