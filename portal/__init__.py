@@ -59,6 +59,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
     login_manager.user_loader(sessions.load_user)
 
+    import portal.domain.agreement_filing  # noqa: F401  (filing to-do items)
     import portal.domain.deadlines  # noqa: F401  (registers time limits on the lifecycle)
     import portal.domain.document_todo  # noqa: F401  (registers the lifecycle's to-do source)
     import portal.domain.evaluation_results  # noqa: F401  (prefills the report and shortlist)
@@ -69,7 +70,9 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     import portal.domain.project_changes  # noqa: F401  (change, termination, re-organisation)
     import portal.domain.projects  # noqa: F401  (registers project rules on the lifecycle)
     import portal.domain.rounds  # noqa: F401  (what a re-organised round redoes)
+    import portal.domain.shortlisted  # noqa: F401  (入围供应商 from the published shortlist)
     from portal.views import (
+        agreements,
         auth,
         board,
         credentials,
@@ -92,7 +95,12 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     for blueprint in (auth.bp, main.bp, health.bp, oversight.bp, documents.bp, sealing.bp,
                       credentials.bp, verify.bp, projects.bp, board.bp, participation.bp,
                       notices.bp, evaluation.bp, responses.bp, opening.bp, experts.bp,
-                      products.bp):
+                      agreements.bp, products.bp):
+        app.register_blueprint(blueprint)
+    # issue 14, part C: 入围供应商管理, 委托代理商, 开放式框架协议申请, 框架协议公示
+    from portal.views import agreement_board, delegations, open_applications, shortlisted
+
+    for blueprint in (shortlisted.bp, delegations.bp, open_applications.bp, agreement_board.bp):
         app.register_blueprint(blueprint)
 
     sessions.init_app(app)  # the origin check comes before the access rules

@@ -299,6 +299,28 @@ def holidays_import(file: Path) -> None:
                        f"{len(arrangement.holidays)} 天，调休上班 {len(arrangement.workdays)} 天")
 
 
+@main.command(name="shortlisted")
+@click.argument("project_number")
+def shortlisted_command(project_number: str) -> None:
+    """入围供应商: synchronise a project's from its published shortlist (idempotent)."""
+    from sqlalchemy import select
+
+    from portal import db
+    from portal.domain import shortlisted
+    from portal.models import Project
+
+    with _app_context():
+        session = db.session()
+        project = session.scalar(select(Project).where(Project.number == project_number))
+        if project is None:
+            click.echo(f"没有项目编号为 {project_number} 的采购项目", err=True)
+            sys.exit(1)
+        added = shortlisted.synchronise(session, None, project)
+        session.commit()
+        total = len(shortlisted.of_project(session, project))
+    click.echo(f"新增入围供应商 {len(added)} 家，共 {total} 家")
+
+
 if __name__ == "__main__":
     main()
 

@@ -106,6 +106,9 @@ ORGS = [
             contact="黄琳", phone="0591-8700014"),
 ]
 
+#: 河南 files framework agreements with the regulator (seed 001 §1.3.1.4).
+AGREEMENT_FILING_REGION = "410000"
+
 C, R, E = Position.clerk, Position.reviewer, Position.expert
 
 ACCOUNTS = [
@@ -167,6 +170,12 @@ def seed(db: Session, hasher: PasswordHasher) -> list[tuple[str, str, str]]:
 
     seed_experts(db, hasher)
     db.commit()
+    from portal.models import RegionSetting
+
+    if db.get(RegionSetting, regions[AGREEMENT_FILING_REGION].id) is None:  # 河南: filed
+        from portal.domain import agreement_filing
+
+        agreement_filing.set_required(db, None, regions[AGREEMENT_FILING_REGION], True)
     return listing
 
 

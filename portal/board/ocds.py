@@ -53,10 +53,10 @@ def _party(org: Organisation, roles: list[str]) -> dict[str, Any]:
     }
 
 
-def _parties(a: Announcement) -> list[dict[str, Any]]:
+def _parties(a: Announcement, suppliers: Sequence[Organisation] = ()) -> list[dict[str, Any]]:
     roles: dict[int, tuple[Organisation, list[str]]] = {}
     for org, role in ((a.collector_org, "procuringEntity"), (a.purchaser_org, "buyer"),
-                      (a.owner_org, "procuringEntity")):
+                      (a.owner_org, "procuringEntity"), *((o, "supplier") for o in suppliers)):
         if org is not None:
             entry = roles.setdefault(org.id, (org, []))
             if role not in entry[1]:
@@ -72,7 +72,10 @@ def _related(ocid: str, relation: str | None, uri: str) -> dict[str, Any]:
 
 
 def release(a: Announcement, *, page_url: str, pdf_url: str,
-            record_url: Callable[[str], str]) -> dict[str, Any]:
+            record_url: Callable[[str], str],
+            suppliers: Sequence[Organisation] = ()) -> dict[str, Any]:
+    """``suppliers``: the organisations a 入围结果公告 shortlisted, listed as parties with the
+    role ``supplier`` and as the award's suppliers."""
     category = a.board_category
     procuring = a.collector_org or a.owner_org
     tender: dict[str, Any] = {
@@ -103,13 +106,16 @@ def release(a: Announcement, *, page_url: str, pdf_url: str,
     result: dict[str, Any] = {
         "ocid": process.ocid, "id": f"{category}-{a.document_id}",
         "date": _date(a.published_at), "tag": [TAGS[category]], "initiationType": "tender",
-        "language": "zh", "parties": _parties(a), "tender": tender,
+        "language": "zh", "parties": _parties(a, suppliers), "tender": tender,
     }
     if a.purchaser_org is not None:
         result["buyer"] = {"id": f"CN-USCC-{a.purchaser_org.uscc}", "name": a.purchaser_org.name}
     if category in ("shortlist", "deal", "contract"):
         result["awards"] = [{"id": f"{a.document_id}-award", "title": a.title,
                              "status": "active", "date": _date(a.published_at)}]
+        if suppliers:
+            result["awards"][0]["suppliers"] = [
+                {"id": f"CN-USCC-{o.uscc}", "name": o.name} for o in suppliers]
     if category == "contract":
         result["contracts"] = [{"id": f"{a.document_id}-contract",
                                 "awardID": f"{a.document_id}-award", "title": a.title,

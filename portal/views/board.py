@@ -11,7 +11,18 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from portal import db, storage, verification
-from portal.board import budget, cache, feeds, http, ocds, presenting, processes, query, versions
+from portal.board import (
+    agreements,
+    budget,
+    cache,
+    feeds,
+    http,
+    ocds,
+    presenting,
+    processes,
+    query,
+    versions,
+)
 from portal.board.presenting import board_context, pdf_sha256, verification_epoch
 from portal.models import Announcement, beijing
 from portal.policy import PUBLIC, access
@@ -168,8 +179,10 @@ def _record_url(ocid: str) -> str:
 
 
 def _release(a: Announcement) -> dict[str, Any]:
+    shortlisted = agreements.shortlisted_orgs(db.session(), a.document_id) \
+        if a.board_category == "shortlist" else []
     return ocds.release(
         a, page_url=url_for(".show", document_id=a.document_id, _external=True),
         pdf_url=url_for(".pdf", document_id=a.document_id, _external=True),
-        record_url=_record_url)
+        record_url=_record_url, suppliers=[s.supplier for s in shortlisted])
 

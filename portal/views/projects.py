@@ -11,7 +11,7 @@ from werkzeug.exceptions import NotFound
 from wtforms import SelectChoice
 
 from portal import db
-from portal.domain import lifecycle, projects, responses, rounds
+from portal.domain import lifecycle, projects, responses, rounds, shortlisted
 from portal.forms import IssueForm, LeadForm, VersionForm
 from portal.models import Document, Organisation, OrgKind, Project, User
 from portal.models.seal import live_seals
@@ -114,6 +114,7 @@ def show(project_id: int) -> Any:
                   plan_ready=projects.approved_plan(session, project) is not None,
                   solicitation=projects.solicitation_of(session, project),
                   call_open=responses.call_of(session, project) is not None,
+                  has_agreements=shortlisted.published_shortlist(session, project) is not None,
                   reopened=rounds.progress(session, project), kept=rounds.kept(project),
                   drafting_org=rounds.drafting_org, **_forms(project))
 

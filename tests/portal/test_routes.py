@@ -35,6 +35,11 @@ def project_staff(status: int) -> dict[str, int]:
     return {u: status if u in PROJECT_STAFF else 403 for u in SIGNED}
 
 
+def of_kinds(status: int, *kinds: str) -> dict[str, int]:
+    """Status for the users of organisations of ``kinds``; 403 for everyone else."""
+    return {u: status if _KINDS[org] in kinds else 403 for u, _name, org, _p in ACCOUNTS}
+
+
 def only(username: str, status: int) -> dict[str, int]:
     return {u: status if u == username else 403 for u in SIGNED}
 
@@ -119,6 +124,20 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("POST", "/projects/999999/accept"): ("login", 404),
     ("POST", "/projects/999999/lead"): ("login", 404),
     ("POST", "/projects/999999/change"): ("login", 404),
+    ("GET", "/projects/999999/agreements"): ("login", 404),
+    ("POST", "/projects/999999/agreements/generate"): ("login", 404),
+    ("POST", "/projects/999999/agreements/submit"): ("login", 404),
+    ("POST", "/projects/999999/agreements/seal-all"): ("login", 404),
+    ("GET", "/projects/999999/agreements/sealing"): ("login", 404),
+    ("POST", "/projects/999999/agreements/sign"): ("login", 404),
+    ("POST", "/projects/999999/agreements/confirm"): ("login", 404),
+    ("POST", "/projects/999999/agreements/file"): ("login", 404),
+    ("POST", "/agreements/999999/filing/receive"): ("login", 404),
+    ("POST", "/agreements/999999/filing/return"): ("login", 404),
+    ("GET", "/oversight/agreement-filing"): ("login", {**{u: 403 for u in SIGNED},
+                                                       "cz_reviewer": 200}),
+    ("POST", "/oversight/agreement-filing"): ("login", {**{u: 403 for u in SIGNED},
+                                                        "cz_reviewer": 400}),
     ("GET", "/verify"): (200, 200),
     ("POST", "/verify"): (400, 400),  # no file
     ("GET", "/announcements"): (200, 200),
@@ -178,6 +197,28 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("POST", "/reviews/999999/decline"): ("login", only("expert_wu", 404)),
     ("POST", "/reviews/999999/check-in"): ("login", only("expert_wu", 404)),
     ("POST", "/reviews/999999/leader"): ("login", only("expert_wu", 404)),
+    # issue 14 part C: 入围供应商管理, 委托代理商, 开放式框架协议申请, 框架协议公示
+    ("GET", "/shortlisted"): ("login", project_staff(200)),
+    ("GET", "/shortlisted/projects/999999"): ("login", project_staff(404)),
+    ("GET", "/shortlisted/999999"): ("login", project_staff(404)),
+    ("POST", "/shortlisted/999999/contacts"): ("login", project_staff(404)),
+    ("POST", "/shortlisted/999999/status"): ("login", project_staff(404)),
+    ("GET", "/delegations"): ("login", of_kinds(200, "supplier", "collector")),
+    ("POST", "/delegations/shortlisted/999999"): ("login", suppliers(404)),
+    ("POST", "/delegations/999999/confirm"): ("login", of_kinds(404, "collector")),
+    ("POST", "/delegations/999999/reject"): ("login", of_kinds(404, "collector")),
+    ("POST", "/delegations/999999/withdraw"): ("login", suppliers(404)),
+    ("POST", "/delegations/999999/regions"): ("login", suppliers(404)),
+    ("POST", "/delegations/999999/price"): ("login", suppliers(404)),
+    ("GET", "/delegations/999999/letter.pdf"): ("login", of_kinds(404, "supplier", "collector")),
+    ("GET", "/open-applications"): ("login", of_kinds(200, "supplier", "collector", "agency")),
+    ("GET", "/open-applications/projects/999999"): ("login", suppliers(404)),
+    ("POST", "/open-applications/projects/999999"): ("login", suppliers(404)),
+    ("POST", "/open-applications/999999/admit"): ("login", project_staff(404)),
+    ("POST", "/open-applications/999999/reject"): ("login", project_staff(404)),
+    ("GET", "/open-applications/999999/qualification.pdf"): (
+        "login", of_kinds(404, "supplier", "collector", "agency")),
+    ("GET", "/agreements/999999"): (404, 404),
 }
 
 ENDPOINT_PATHS = {
@@ -192,6 +233,18 @@ ENDPOINT_PATHS = {
     "oversight.audit_trail": ["/oversight/audit"],
     "oversight.calendar": ["/oversight/calendar"],
     "oversight.record_year": ["/oversight/calendar"],
+    "agreements.index": ["/projects/999999/agreements"],
+    "agreements.generate": ["/projects/999999/agreements/generate"],
+    "agreements.submit": ["/projects/999999/agreements/submit"],
+    "agreements.seal_all": ["/projects/999999/agreements/seal-all"],
+    "agreements.sealing_status": ["/projects/999999/agreements/sealing"],
+    "agreements.sign": ["/projects/999999/agreements/sign"],
+    "agreements.confirm": ["/projects/999999/agreements/confirm"],
+    "agreements.file": ["/projects/999999/agreements/file"],
+    "agreements.receive": ["/agreements/999999/filing/receive"],
+    "agreements.return_filing": ["/agreements/999999/filing/return"],
+    "agreements.filing_settings": ["/oversight/agreement-filing"],
+    "agreements.set_filing": ["/oversight/agreement-filing"],
     "documents.index": ["/documents"],
     "documents.new": ["/documents/new"],
     "documents.show": ["/documents/{doc}"],
@@ -280,6 +333,26 @@ ENDPOINT_PATHS = {
     "experts.decline": ["/reviews/999999/decline"],
     "experts.check_in": ["/reviews/999999/check-in"],
     "experts.choose_leader": ["/reviews/999999/leader"],
+    "shortlisted.index": ["/shortlisted"],
+    "shortlisted.project": ["/shortlisted/projects/999999"],
+    "shortlisted.show": ["/shortlisted/999999"],
+    "shortlisted.contacts": ["/shortlisted/999999/contacts"],
+    "shortlisted.change_status": ["/shortlisted/999999/status"],
+    "delegations.index": ["/delegations"],
+    "delegations.delegate": ["/delegations/shortlisted/999999"],
+    "delegations.confirm": ["/delegations/999999/confirm"],
+    "delegations.reject": ["/delegations/999999/reject"],
+    "delegations.withdraw": ["/delegations/999999/withdraw"],
+    "delegations.regions": ["/delegations/999999/regions"],
+    "delegations.price": ["/delegations/999999/price"],
+    "delegations.letter": ["/delegations/999999/letter.pdf"],
+    "open_applications.index": ["/open-applications"],
+    "open_applications.apply_form": ["/open-applications/projects/999999"],
+    "open_applications.apply": ["/open-applications/projects/999999"],
+    "open_applications.admit": ["/open-applications/999999/admit"],
+    "open_applications.reject": ["/open-applications/999999/reject"],
+    "open_applications.qualification": ["/open-applications/999999/qualification.pdf"],
+    "agreement_board.show": ["/agreements/999999"],
 }
 
 
