@@ -219,6 +219,18 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("GET", "/open-applications/999999/qualification.pdf"): (
         "login", of_kinds(404, "supplier", "collector", "agency")),
     ("GET", "/agreements/999999"): (404, 404),
+    # 企业信息 and 产品管理: suppliers' own pages; a reseller enters no products (403 with why)
+    ("GET", "/supplier/profile"): ("login", suppliers(200)),
+    ("POST", "/supplier/profile"): ("login", suppliers(400)),  # only a token: fields missing
+    ("GET", "/products"): ("login", suppliers(200)),
+    ("GET", "/products/new"): ("login", {**suppliers(200), "gys_reseller": 403}),
+    ("POST", "/products/new"): ("login", {**suppliers(400), "gys_reseller": 403}),
+    ("GET", "/products/999999/edit"): ("login", suppliers(404)),
+    ("POST", "/products/999999/edit"): ("login", suppliers(404)),
+    ("POST", "/products/999999/stock"): ("login", suppliers(404)),
+    ("POST", "/products/999999/copy"): ("login", suppliers(404)),
+    ("GET", "/products/999999/parts"): ("login", suppliers(404)),
+    ("POST", "/products/999999/parts"): ("login", suppliers(404)),
 }
 
 ENDPOINT_PATHS = {
@@ -353,6 +365,13 @@ ENDPOINT_PATHS = {
     "open_applications.reject": ["/open-applications/999999/reject"],
     "open_applications.qualification": ["/open-applications/999999/qualification.pdf"],
     "agreement_board.show": ["/agreements/999999"],
+    "products.profile": ["/supplier/profile"],
+    "products.index": ["/products"],
+    "products.add": ["/products/new"],
+    "products.edit": ["/products/999999/edit"],
+    "products.stock": ["/products/999999/stock"],
+    "products.copy": ["/products/999999/copy"],
+    "products.parts": ["/products/999999/parts"],
 }
 
 
