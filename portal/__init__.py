@@ -85,6 +85,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         opening,
         oversight,
         participation,
+        products,
         projects,
         responses,
         sealing,
@@ -94,7 +95,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     for blueprint in (auth.bp, main.bp, health.bp, oversight.bp, documents.bp, sealing.bp,
                       credentials.bp, verify.bp, projects.bp, board.bp, participation.bp,
                       notices.bp, evaluation.bp, responses.bp, opening.bp, experts.bp,
-                      agreements.bp):
+                      agreements.bp, products.bp):
         app.register_blueprint(blueprint)
     # issue 14, part C: 入围供应商管理, 委托代理商, 开放式框架协议申请, 框架协议公示
     from portal.views import agreement_board, delegations, open_applications, shortlisted

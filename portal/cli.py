@@ -182,6 +182,7 @@ def demo() -> None:
         seed_expert_credentials,
     )
     from portal.demo_board import seed_board
+    from portal.demo_products import seed_products
     from portal.jobs_queue import QUEUES, redis_connection
     from portal.views.auth import hasher
 
@@ -196,6 +197,7 @@ def demo() -> None:
             listing = seed(db.session(), hasher())
             issued = seed_credentials(db.session()) + seed_expert_credentials(db.session())
             published = seed_board(db.session())
+            listing += seed_products(db.session(), hasher())  # after the board: its 品目
             # the queued copies of the jobs seed_board ran itself: each finds nothing to do
             drain = AppContextWorker(QUEUES, connection=redis_connection())
             drain.flask_app = app

@@ -237,15 +237,12 @@ class CalendarYearForm(FlaskForm):
 
 
 class ResponseForm(FlaskForm):
-    """响应文件: one lot's product, delivery and unit price (typed until the catalogue lands)."""
+    """响应文件: one lot's product (one of the supplier's stocked products of the lot's 品目,
+    choices set by the view), delivery and unit price."""
 
-    brand = StringField(_l("品牌"), filters=[_strip], validators=[
-        DataRequired(_l("请填写品牌")), Length(max=100, message=_l("品牌不超过 100 个字"))])
-    model = StringField(_l("型号"), filters=[_strip], validators=[
-        DataRequired(_l("请填写型号")), Length(max=100, message=_l("型号不超过 100 个字"))])
-    parameters = TextAreaField(_l("主要技术参数"), filters=[_strip], validators=[
-        DataRequired(_l("请填写主要技术参数")),
-        Length(max=2000, message=_l("技术参数不超过 2000 个字"))])
+    product_id = SelectField(_l("响应产品（已入库）"), validate_choice=False, validators=[
+        DataRequired(_l("请选择响应产品"))],
+        description=_l("品牌、型号和技术参数取自所选的已入库产品"))
     delivery_period = StringField(_l("交货期"), filters=[_strip], validators=[
         DataRequired(_l("请填写交货期")), Length(max=100, message=_l("交货期不超过 100 个字"))],
         description=_l("如：合同签订后7日内"))

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.domain import audit, projects
+from portal.domain import audit, products, projects
 from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
 from portal.domain.shortlisted_admin import is_active
 from portal.models import (
@@ -103,11 +103,9 @@ def cap(session: Session, project: Project, lot: Lot) -> Decimal:
 
 
 def stocked_products(session: Session, org_id: int, category: str) -> list[Product]:
-    """The organisation's stocked (入库) products of ``category``.
-    TODO(lead): switch to part B's ``products.stocked_for(session, org, category)``."""
-    return list(session.scalars(select(Product).where(
-        Product.org_id == org_id, Product.category == category,
-        Product.stocked_at.is_not(None)).order_by(Product.id)))
+    """The organisation's stocked (入库) products of ``category`` (part B's rule)."""
+    org = session.get(Organisation, org_id)
+    return products.stocked_for(session, org, category) if org is not None else []
 
 
 def may_apply(user: User) -> bool:

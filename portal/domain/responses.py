@@ -35,7 +35,7 @@ import seals
 from documents.fonts import font_dir_from
 from documents.pdf_render import html_to_pdf
 from portal import authority, storage
-from portal.domain import audit, credentials, participation
+from portal.domain import audit, credentials, participation, products
 from portal.domain.errors import Forbidden, InvalidInput, NotFound, TransitionNotAllowed
 from portal.models import (
     Document,
@@ -54,7 +54,10 @@ from seals.keystore import open_envelope
 from seals.receipt import issue_token
 
 ENVELOPE = ".kcenv"
-FIELDS = ("brand", "model", "parameters", "delivery_period", "delivery_place", "unit_price")
+FIELDS = ("product_id", "brand", "model", "parameters", "delivery_period", "delivery_place",
+          "unit_price")
+#: The answers the chosen stocked product gives (产品技术参数的响应: 选择入库产品进行响应).
+FROM_PRODUCT = ("brand", "model", "parameters")
 SLOTS = {"cover": "封面", "qualification": "资格证明材料", "business": "商务响应"}
 REQUIRED_SLOTS = ("cover", "qualification")
 
@@ -175,14 +178,19 @@ def price_errors(call: Call, lot_number: str, unit_price: str) -> list[str]:
 
 def save_answers(session: Session, actor: User, response: Response, answers: dict[str, str],
                  now: datetime) -> None:
-    """Keep the typed answers (brand, model, parameters, delivery, unit price) in the draft."""
+    """Keep the answers in the draft: the chosen stocked product (``product_id``: its brand,
+    model and parameters are copied from it), delivery and the unit price."""
     call = _require_call(session, response.project)
     _require_clerk(session, actor, response.project)
     _require_draft(response)
     _before_deadline(call, now, _("编制响应文件"))
+    product = products.require_stocked(session, actor.org, answers.get("product_id"),
+                                       str(call.lot(response.lot_number).get("category", "")))
     errors = price_errors(call, response.lot_number, answers.get("unit_price", ""))
     if errors:
         raise InvalidInput(errors[0])
+    answers = {**answers, "product_id": str(product.id), "brand": product.brand,
+               "model": product.model, "parameters": product.parameters}
     response.answers = {key: str(answers.get(key, "")).strip() for key in FIELDS}
     response.answers["unit_price"] = f"{Decimal(response.answers['unit_price']):.2f}"
     session.commit()
@@ -209,7 +217,7 @@ def attach(session: Session, actor: User, response: Response, slot: str, filenam
 def missing(response: Response) -> list[str]:
     """What the draft still lacks before it can be submitted."""
     answers = response.answers or {}
-    gaps = [_("请填写产品及报价（品牌、型号、单价等）。")] if not all(
+    gaps = [_("请选择响应产品并填写报价（交货期、交货地点、单价）。")] if not all(
         answers.get(key) for key in FIELDS) else []
     have = {a.slot for a in response.attachments}
     gaps += [_("请上传%(what)s（PDF）。", what=SLOTS[slot]) for slot in REQUIRED_SLOTS

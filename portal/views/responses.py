@@ -10,9 +10,10 @@ from flask import Blueprint, Response, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
+from wtforms import SelectChoice
 
 from portal import db, uploads
-from portal.domain import participation, receipts, responses
+from portal.domain import participation, products, receipts, responses
 from portal.domain.errors import DomainError, InvalidInput
 from portal.forms import PinForm, ReceiptCheckForm, ResponseAttachmentForm, ResponseForm
 from portal.models import OrgKind, Project, beijing_now
@@ -38,13 +39,22 @@ def _call(project_id: int) -> responses.Call:
 
 def _lot_page(call: responses.Call, lot: str, status: int = 200, form: ResponseForm | None = None,
               refusal: str | None = None) -> Any:
-    call.lot(lot)
     found = responses.find(db.session(), current_user.org_id, call, lot)
-    form = form or ResponseForm(data=(found.answers if found else None) or {})
+    form = _form(call, lot, form or ResponseForm(data=(found.answers if found else None) or {}))
     return render("responses/lot.html", status, call=call, lot=call.lot(lot), response=found,
                   form=form, upload=ResponseAttachmentForm(), pin_form=PinForm(),
+                  stocked=len(form.product_id.choices or []) > 1,
                   refusal=refusal, now=beijing_now(), slots=responses.SLOTS,
                   may_respond=responses.may_respond(db.session(), current_user, call.project))
+
+
+def _form(call: responses.Call, lot: str, form: ResponseForm) -> ResponseForm:
+    """The form with the supplier's stocked products of the lot's 品目 to choose from."""
+    category = str(call.lot(lot).get("category", ""))
+    form.product_id.choices = [SelectChoice("", _("请选择")), *(
+        SelectChoice(str(p.id), f"{p.label}（{p.unit}）")
+        for p in products.stocked_for(db.session(), current_user.org, category))]
+    return form
 
 
 @bp.get("/<int:project_id>")

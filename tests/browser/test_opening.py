@@ -1,8 +1,9 @@
-"""In a real browser, from the demo's open call: a supplier drafts a response (a price above
-the maximum refused), attaches PDFs, self-tests the decryption, submits with its PIN and
-downloads the receipt, which the receipt page verifies; the agency opens the lot (a 20-minute
-window refused, 30 accepted); the supplier decrypts; everyone sees the progress; after the
-window the agency generates the 开标记录表 and the supplier confirms it.
+"""In a real browser, from the demo's open call: the demo's furniture maker drafts a response
+with one of its stocked products (a price above the maximum refused), attaches PDFs, self-tests
+the decryption, submits with its PIN and downloads the receipt, which the receipt page
+verifies; the agency opens the lot (a 20-minute window refused, 30 accepted); the supplier
+decrypts; everyone sees the progress; after the window the agency generates the 开标记录表 and
+the supplier confirms it.
 
 The live portal runs in its own processes on the real clock, so the test moves time by
 editing the database the portal uses (its SQLite file under ``KUANGCAI_VAR_DIR``): the
@@ -32,6 +33,7 @@ from tests.browser.test_stage_one import as_user
 pytestmark = pytest.mark.browser
 
 NAME = "内蒙古自治区2027年度办公家具框架协议采购项目"
+DESK = "草原 CY-D1600（张）"  # the demo furniture maker's stocked desk (portal.demo_products)
 
 
 @contextmanager
@@ -79,28 +81,30 @@ def pdf_file(folder: Path, name: str) -> str:
 def test_respond_open_decrypt_and_record(page: Page, live_portal: str, live_env: dict[str, str],
                                          tmp_path: Path) -> None:
     base = live_portal
-    as_user(page, base, "gys_reseller")
+    as_user(page, base, "gys_furniture")
     page.get_by_role("link", name="参与项目").first.click()
     page.locator("tr", has_text=NAME).get_by_role("link", name="参与项目").click()
     page.get_by_label("联系电话").fill("0471-6601234")
-    page.get_by_label("电子邮箱").fill("guomin@mengxun.example.cn")
+    page.get_by_label("电子邮箱").fill("baoyumei@caoyuan.example.cn")
     page.get_by_role("button", name="确认参与").click()
     page.get_by_role("link", name="编制响应文件").click()
     snap(page, "responses-index")
     page.locator("tr", has_text="办公桌").get_by_role("link", name="编制响应").click()
 
-    page.get_by_label("品牌").fill("蒙迅")
-    page.get_by_label("型号").fill("MX-D1600")
-    page.get_by_label("主要技术参数").fill("E1级板材，1600×800×760mm")
+    # 产品技术参数的响应: one of the maker's stocked desks (seeded by the demo), not typed
+    expect(page.locator("#no-stocked-product")).to_have_count(0)
+    page.get_by_label("响应产品（已入库）").select_option(label=DESK)
     page.get_by_label("交货期").fill("合同签订后10日内")
     page.get_by_label("交货地点").fill("采购人指定地点")
     page.get_by_label("响应单价（元）").fill("1900.00")
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("超过本包最高限制单价 1800.00 元")
-    expect(page.get_by_label("品牌")).to_have_value("蒙迅")
+    expect(page.locator("#product_id option:checked")).to_have_text(DESK)
+    expect(page.get_by_label("交货期")).to_have_value("合同签订后10日内")
     page.get_by_label("响应单价（元）").fill("1650.00")
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.get_by_text("已保存第01包的响应内容。")).to_be_visible()
+    expect(page.locator("#chosen-product")).to_contain_text("1600×800×760mm")
     for slot, name in (("封面", "cover.pdf"), ("资格证明材料", "qualification.pdf")):
         page.get_by_label("附件类别").select_option(label=slot)
         page.get_by_label("PDF 文件").set_input_files(pdf_file(tmp_path, name))
@@ -152,7 +156,7 @@ def test_respond_open_decrypt_and_record(page: Page, live_portal: str, live_env:
         expect(page.locator("#progress")).to_contain_text("待解密")
         hall = page.url
 
-        as_user(page, base, "gys_reseller")
+        as_user(page, base, "gys_furniture")
         page.goto(hall)
         page.get_by_label("证书密码（PIN）").fill(DEMO_PIN)
         page.get_by_role("button", name="解密").click()
@@ -172,7 +176,7 @@ def test_respond_open_decrypt_and_record(page: Page, live_portal: str, live_env:
         page.get_by_role("button", name="生成开标记录表").click()
         expect(page.get_by_role("heading", name="开标记录表", exact=False).first).to_be_visible()
 
-        as_user(page, base, "gys_reseller")
+        as_user(page, base, "gys_furniture")
         page.goto(hall)
         snap(page, "opening-hall-closed")
         page.get_by_role("button", name="确认无异议").click()

@@ -32,10 +32,14 @@ from tests.browser.test_stage_one import approve, as_user, open_todo, seal, subm
 
 pytestmark = pytest.mark.browser
 
-ANSWERS = {"brand": "华腾", "model": "HT-Y01", "parameters": "网布靠背，五星脚，可升降",
-           "delivery_period": "合同签订后10日内", "delivery_place": "采购人指定地点"}
-PRICES = {"ht_clerk": "820.00", "gys_reseller": "760.00", "gys_service": "790.00"}
+ANSWERS = {"delivery_period": "合同签订后10日内", "delivery_place": "采购人指定地点"}
+PRICES = {"ht_clerk": "820.00", "gys_furniture": "760.00", "gys_service": "790.00"}
 MAKER = "内蒙古华腾家具有限公司"  # a supplier of this test's own: 北方信创 joins in another
+DEMO_MAKER = "内蒙古草原家具制造有限公司"  # the demo's, with its chair stocked already
+CHAIR = "办公椅（A05010301）"  # lot 02's 品目
+#: the chair each supplier without one enters and stocks (brand, model, parameters, unit)
+CHAIRS = {"ht_clerk": ("华腾", "HT-Y01", "网布靠背，五星脚，可升降", "把"),
+          "gys_service": ("洁安", "JA-Y01", "皮面靠背，固定扶手", "把")}
 
 
 @pytest.fixture
@@ -62,7 +66,8 @@ def user(session: Any, username: str) -> Any:
 
 
 def responded_drawn_and_opened(live_env: dict[str, str]) -> int:
-    """Lot 02 of the demo call: three responses (each withdrawn once and resubmitted), a seated
+    """Lot 02 of the demo call: three responses, each with a stocked chair (each withdrawn once
+    and resubmitted), a seated
     panel with its leader, the lot opened and closed with 洁安 not decrypted, the record made
     and confirmed. Returns the project's id."""
     from sqlalchemy import select
@@ -90,15 +95,16 @@ def responded_drawn_and_opened(live_env: dict[str, str]) -> int:
                                "contact@example.cn", beijing_now())
     for name, price in PRICES.items():
         clerk = user(session, name)
+        answers = {**ANSWERS, "product_id": stocked_chair(session, name)}
         response = responses.draft_for(session, clerk, project, "02")
-        responses.save_answers(session, clerk, response, {**ANSWERS, "unit_price": "899.00"},
+        responses.save_answers(session, clerk, response, {**answers, "unit_price": "899.00"},
                                beijing_now())
         for slot in ("cover", "qualification"):
             responses.attach(session, clerk, response, slot, f"{slot}.pdf", _pdf(),
                              beijing_now())
         responses.submit(session, clerk, response, DEMO_PIN, beijing_now())
         responses.withdraw(session, clerk, response, DEMO_PIN, beijing_now())  # and resubmit
-        responses.save_answers(session, clerk, response, {**ANSWERS, "unit_price": price},
+        responses.save_answers(session, clerk, response, {**answers, "unit_price": price},
                                beijing_now())
         responses.submit(session, clerk, response, DEMO_PIN, beijing_now())
 
@@ -126,7 +132,7 @@ def responded_drawn_and_opened(live_env: dict[str, str]) -> int:
                  .strftime("%Y-%m-%dT%H:%M"))
     found = opening.open_lot(session, user(session, "dl_clerk"), project, "02", 30,
                              beijing_now())
-    for name in ("ht_clerk", "gys_reseller"):  # 洁安 does not decrypt in time
+    for name in ("ht_clerk", "gys_furniture"):  # 洁安 does not decrypt in time
         opening.decrypt(session, user(session, name), found, DEMO_PIN)
     with database(live_env) as raw:
         past = (datetime.now(UTC) - timedelta(seconds=5)).replace(tzinfo=None)
@@ -135,9 +141,25 @@ def responded_drawn_and_opened(live_env: dict[str, str]) -> int:
     session.expire_all()
     opening.close_if_due(session, found)
     opening_record.generate_record(session, user(session, "dl_clerk"), project, found)
-    for name in ("ht_clerk", "gys_reseller"):
+    for name in ("ht_clerk", "gys_furniture"):
         opening_record.confirm(session, user(session, name), found, None)
     return project.id
+
+
+def stocked_chair(session: Any, username: str) -> str:
+    """The id of a stocked chair of the user's organisation, entered and stocked (入库) through
+    产品管理's commands where it has none."""
+    from portal.domain import products
+    from portal.models import ProductKind
+
+    clerk = user(session, username)
+    found = products.stocked_for(session, clerk.org, CHAIR)
+    if not found:
+        chair = products.enter(session, clerk, products.ProductDetails(
+            ProductKind.product, CHAIR, *CHAIRS[username]))
+        products.stock(session, clerk, chair)
+        found = [chair]
+    return str(found[-1].id)
 
 
 def furniture_maker(session: Any) -> None:
@@ -232,7 +254,7 @@ def test_evaluation_to_the_published_shortlist(page: Page, live_portal: str,
     excluded = page.locator("article.entry", has_text="呼和浩特市洁安物业服务有限公司")
     expect(excluded).to_contain_text("响应文件未在解密时限内解密")
     snap(page, "evaluation-qualification")
-    for supplier in (MAKER, "内蒙古蒙讯科技有限公司"):
+    for supplier in (MAKER, DEMO_MAKER):
         card = page.locator("article.entry", has_text=supplier)
         save_in(card, "资格审查", **{"不通过": "check", "不通过原因": ""})
         expect(page.get_by_role("alert").first).to_contain_text("资格审查不通过的，须写明原因")
@@ -251,7 +273,7 @@ def test_evaluation_to_the_published_shortlist(page: Page, live_portal: str,
 
     as_user(page, base, leader, password_of(leader))
     page.goto(evaluation_url)
-    for supplier in (MAKER, "内蒙古蒙讯科技有限公司"):
+    for supplier in (MAKER, DEMO_MAKER):
         card = page.locator("article.entry", has_text=supplier)
         save_in(card, "符合性审查（组长代表评审小组记录）", **{"通过": "check"})
     expect(page.get_by_role("heading", name="排序及入围")).to_be_visible()
@@ -262,7 +284,7 @@ def test_evaluation_to_the_published_shortlist(page: Page, live_portal: str,
     as_user(page, base, "dl_clerk")
     page.goto(evaluation_url)
     ranking = page.locator("table.data", has_text="排名")
-    expect(ranking.locator("tbody tr").first).to_contain_text("内蒙古蒙讯科技有限公司")
+    expect(ranking.locator("tbody tr").first).to_contain_text(DEMO_MAKER)
     expect(ranking.locator("tbody tr").nth(1)).to_contain_text("未入围")
     page.get_by_role("button", name="确认评审结果").click()
     expect(page.get_by_text("已办理：评审结束")).to_be_visible()
@@ -302,6 +324,6 @@ def test_evaluation_to_the_published_shortlist(page: Page, live_portal: str,
 
     page.goto(f"{base}/announcements?q=入围结果公告")
     page.get_by_role("link", name="办公家具项目入围结果公告").first.click()
-    expect(page.get_by_text("内蒙古蒙讯科技有限公司").first).to_be_visible()
+    expect(page.get_by_text(DEMO_MAKER).first).to_be_visible()
     expect(page.get_by_text("760.00").first).to_be_visible()  # its agreement price
     snap(page, "shortlist-published")

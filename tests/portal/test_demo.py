@@ -112,3 +112,30 @@ def test_every_pool_expert_of_the_demo_gets_a_personal_certificate_once(app, dem
         (held,) = credentials.active_credentials(db, expert.user)
         assert held.holder_type is HolderType.person and held.subject_code == expert.id_number
     assert seed_expert_credentials(db) == []
+
+
+def test_the_demo_furniture_maker_has_stocked_products_for_both_lots_of_the_open_call(
+        app, demo_keys, db) -> None:
+    """A supplier can answer the call the demo opens today as soon as the demo starts; the
+    other demo suppliers stay as they are (蒙讯 a reseller, which enters no products)."""
+    from portal.demo_board import open_call_project
+    from portal.demo_products import ACCOUNT, seed_products
+    from portal.domain import credentials, products
+    from portal.models import ProductKind, SupplierKind, User
+    from portal.views.auth import hasher
+
+    seed_board(db)
+    listed = seed_products(db, hasher())
+    clerk = db.scalar(select(User).where(User.username == ACCOUNT[0]))
+    assert listed == [(clerk.username, clerk.org.name, "clerk、reviewer")]
+    assert clerk.org.supplier_kind is SupplierKind.manufacturer
+    assert credentials.org_key(db, clerk.org_id) is not None
+    for _name, category, *_rest in open_call_project().lots:
+        assert len(products.stocked_for(db, clerk.org, category)) == 1, category
+    desk = products.stocked_for(db, clerk.org, open_call_project().lots[0][1])[0]
+    assert [p.kind for p in desk.parts] == [ProductKind.accessory]
+    reseller = db.scalar(select(User).where(User.username == "gys_reseller"))
+    assert reseller.org.supplier_kind is SupplierKind.reseller
+    assert products.of_org(db, reseller.org_id) == []
+    seed_products(db, hasher())  # again: nothing more
+    assert len(products.of_org(db, clerk.org_id)) == 3

@@ -16,7 +16,7 @@ from wtforms import HiddenField
 from wtforms.fields.core import UnboundField
 
 import documents
-from portal import evaluation_forms
+from portal import evaluation_forms, product_forms
 from portal import forms as portal_forms
 from portal.demo import DEMO_PIN
 from portal.domain import evaluation as ev
@@ -61,7 +61,7 @@ def portal_form_classes() -> set[str]:
         return any(field.field_class is not HiddenField for _, field in
                    inspect.getmembers(cls, lambda value: isinstance(value, UnboundField)))
 
-    return {name for module in (portal_forms, evaluation_forms)
+    return {name for module in (portal_forms, evaluation_forms, product_forms)
             for name, cls in inspect.getmembers(module, inspect.isclass)
             if issubclass(cls, FlaskForm) and cls.__module__ == module.__name__
             and visible(cls)}
@@ -143,7 +143,7 @@ def test_every_portal_form_renders_its_fields_as_their_types(app, db, demo_keys,
     db.commit()  # the same lot scored by quality: each expert's score form
     visit(leader, f"/evaluations/{evaluation.id}")
 
-    expected = portal_form_classes() - RESPONDING_AND_OPENING
+    expected = portal_form_classes() - RESPONDING_AND_OPENING - PRODUCTS
     assert checked >= expected, expected - checked
 
 
@@ -179,6 +179,29 @@ def test_the_response_and_opening_forms_render_their_fields_as_their_types(
         opening_record.confirm(db, user(db, "gys_reseller"), found, "报价宣读有误")
         visit(signed_in("dl_clerk"), f"/opening/{call.id}/01")  # 答复
     assert checked >= RESPONDING_AND_OPENING, RESPONDING_AND_OPENING - checked
+
+
+#: Forms of 企业信息 and 产品管理, walked by the next test.
+PRODUCTS = {"ProfileForm", "ProductForm", "PartsForm"}
+
+
+def test_the_profile_and_product_forms_render_their_fields_as_their_types(
+        app, db, open_call, signed_in) -> None:  # noqa: F811
+    from portal.domain import products
+    from portal.models import ProductKind
+    from tests.product_setup import lot_category
+
+    checked: set[str] = set()
+    supplier = signed_in("gys_mfr")
+    product = products.enter(db, user(db, "gys_mfr"), products.ProductDetails(
+        ProductKind.product, lot_category(db, open_call), "曙光", "W330", "国产八核", "台"))
+    for path in ("/supplier/profile", "/products/new", f"/products/{product.id}/edit",
+                 f"/products/{product.id}/parts"):
+        with captured_forms(app) as rendered:
+            response = supplier.get(path)
+        assert response.status_code == 200, path
+        checked.update(check_field_types(response.get_data(as_text=True), rendered))
+    assert checked >= PRODUCTS, PRODUCTS - checked
 
 
 # 评审报告 has no drafter among the demo roles yet (the expert panel drafts it)

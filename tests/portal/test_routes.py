@@ -232,6 +232,18 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("GET", "/orders/999999"): ("login", of_kinds(404, "purchaser", "supplier")),
     ("POST", "/orders/999999/send"): ("login", of_kinds(404, "purchaser", "supplier")),
     ("GET", "/orders/999999/files/invoice.pdf"): ("login", of_kinds(404, "purchaser", "supplier")),
+    # 企业信息 and 产品管理: suppliers' own pages; a reseller enters no products (403 with why)
+    ("GET", "/supplier/profile"): ("login", suppliers(200)),
+    ("POST", "/supplier/profile"): ("login", suppliers(400)),  # only a token: fields missing
+    ("GET", "/products"): ("login", suppliers(200)),
+    ("GET", "/products/new"): ("login", {**suppliers(200), "gys_reseller": 403}),
+    ("POST", "/products/new"): ("login", {**suppliers(400), "gys_reseller": 403}),
+    ("GET", "/products/999999/edit"): ("login", suppliers(404)),
+    ("POST", "/products/999999/edit"): ("login", suppliers(404)),
+    ("POST", "/products/999999/stock"): ("login", suppliers(404)),
+    ("POST", "/products/999999/copy"): ("login", suppliers(404)),
+    ("GET", "/products/999999/parts"): ("login", suppliers(404)),
+    ("POST", "/products/999999/parts"): ("login", suppliers(404)),
 }
 
 ENDPOINT_PATHS = {
@@ -379,6 +391,13 @@ ENDPOINT_PATHS = {
     "orders.show": ["/orders/999999"],
     "orders.act": ["/orders/999999/send"],
     "orders.file": ["/orders/999999/files/invoice.pdf"],
+    "products.profile": ["/supplier/profile"],
+    "products.index": ["/products"],
+    "products.add": ["/products/new"],
+    "products.edit": ["/products/999999/edit"],
+    "products.stock": ["/products/999999/stock"],
+    "products.copy": ["/products/999999/copy"],
+    "products.parts": ["/products/999999/parts"],
 }
 
 

@@ -42,6 +42,7 @@ from tests.portal.test_responses import (
     deadline,
     drafted,
 )
+from tests.product_setup import answers_for
 
 pytestmark = pytest.mark.db
 
@@ -53,9 +54,9 @@ def test_from_responses_to_the_published_shortlist(app, db, call) -> None:  # no
     mfr = drafted(db, call, "gys_mfr", unit_price="5800.00")
     responses.submit(db, user(db, "gys_mfr"), mfr, DEMO_PIN, beijing_now())
     responses.withdraw(db, user(db, "gys_mfr"), mfr, DEMO_PIN, beijing_now())
-    responses.save_answers(db, user(db, "gys_mfr"), mfr, {
+    responses.save_answers(db, user(db, "gys_mfr"), mfr, answers_for(db, "gys_mfr", call, {
         "brand": "曙光", "model": "W330", "parameters": "国产八核", "delivery_period": "7日内",
-        "delivery_place": "呼和浩特市", "unit_price": "5750.00"}, beijing_now())
+        "delivery_place": "呼和浩特市", "unit_price": "5750.00"}), beijing_now())
     responses.submit(db, user(db, "gys_mfr"), mfr, DEMO_PIN, beijing_now())
     for name, price in (("gys_reseller", "6100.00"), ("gys_service", "5990.00")):
         responses.submit(db, user(db, name), drafted(db, call, name, unit_price=price),
