@@ -3,6 +3,7 @@ line, one order per seller."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, request, url_for
@@ -52,20 +53,26 @@ def index() -> Any:
     return _page()
 
 
+def _act(form: FlaskForm, command: Callable[[], object], done: str) -> Any:
+    """Validate ``form``, run the domain command, flash ``done``; a refusal is shown on the
+    cart page with what was there."""
+    if not form.validate_on_submit():
+        return _page(400, "；".join(e for errors in form.errors.values() for e in errors))
+    try:
+        command()
+    except REFUSALS as refused:
+        return _page(refused.status_code, refused.message)
+    flash(done)
+    return redirect(url_for(".index"))
+
+
 @bp.post("/add/<key>")
 @access(PURCHASERS)
 def add(key: str) -> Any:
     catalogue.offer(db.session(), current_user.org, key[:40], beijing_now().date())  # or 404
     form = AddForm()
-    if not form.validate_on_submit():
-        return _page(400, "；".join(e for errors in form.errors.values() for e in errors))
-    try:
-        cart.add(db.session(), current_user, key[:40], form.quantity.data,
-                 beijing_now().date())
-    except REFUSALS as refused:
-        return _page(refused.status_code, refused.message)
-    flash(_("已加入购物车。"))
-    return redirect(url_for(".index"))
+    return _act(form, lambda: cart.add(db.session(), current_user, key[:40], form.quantity.data,
+                                       beijing_now().date()), _("已加入购物车。"))
 
 
 @bp.post("/<int:item_id>")
@@ -74,15 +81,9 @@ def update(item_id: int) -> Any:
     cart.item_of(db.session(), current_user, item_id)  # or 404
     form = CartLineForm()
     form.seller.choices = [(request.form.get("seller", ""), "")]
-    if not form.validate_on_submit():
-        return _page(400, "；".join(e for errors in form.errors.values() for e in errors))
-    try:
-        cart.update(db.session(), current_user, item_id, form.quantity.data, form.seller.data,
-                    beijing_now().date())
-    except REFUSALS as refused:
-        return _page(refused.status_code, refused.message)
-    flash(_("已更新购物车。"))
-    return redirect(url_for(".index"))
+    return _act(form, lambda: cart.update(
+        db.session(), current_user, item_id, form.quantity.data, form.seller.data,
+        beijing_now().date()), _("已更新购物车。"))
 
 
 @bp.post("/<int:item_id>/remove")
