@@ -109,7 +109,8 @@ def test_the_administrators_switch_is_audited_and_provincial(app, db, demo_keys)
     require_filing(db)
     require_filing(db, required=False)
     changes = [(e.before, e.after) for e in db.scalars(select(AuditEvent).where(
-        AuditEvent.action == "region.agreement_filing_set", AuditEvent.subject_id == "150000"))]
+        AuditEvent.action == "region.agreement_filing_set", AuditEvent.subject_id == "150000")
+        .order_by(AuditEvent.seq))]
     assert changes == [("false", "true"), ("true", "false")]
     city = db.scalar(select(Region).where(Region.parent_id.is_not(None)))
     with pytest.raises(InvalidInput):

@@ -50,7 +50,7 @@ def entered(db: Any, username: str, category: str, *, stocked: bool = False,
 
 def actions(db: Any, product: Product) -> list[str]:
     return list(db.scalars(select(AuditEvent.action).where(
-        AuditEvent.subject_type == "product", AuditEvent.subject_id == product.id)
+        AuditEvent.subject_type == "product", AuditEvent.subject_id == str(product.id))
         .order_by(AuditEvent.seq)))
 
 
