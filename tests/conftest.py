@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from portal import create_app
 from portal import db as portal_db
@@ -51,6 +51,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     url = os.environ.get("KUANGCAI_TEST_DATABASE_URL")
     if url:
+        url = _worker_database(url)
         engine = create_engine(url)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -61,6 +62,23 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     migrate.upgrade(url)
     _compile_translations()
     return url
+
+
+def _worker_database(url: str) -> str:
+    """Each pytest-xdist worker gets its own database beside the one named (same server)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                   {"name": name})
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def _empty_tables(url: str) -> None:
