@@ -55,3 +55,8 @@ class PaymentForm(FlaskForm):
                          validators=[DataRequired(_l("请填写支付金额。")), Length(max=20)])
     paid_on = DateField(_l("支付日期"), validators=[InputRequired(_l("请填写支付日期。"))])
     voucher = FileField(_l("支付凭证（PDF）"))
+
+
+class FilingForm(FlaskForm):
+    plan_line = SelectField(_l("采购计划明细"),
+                            validators=[InputRequired(_l("请选择采购计划明细。"))])

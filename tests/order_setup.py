@@ -13,15 +13,17 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 import documents
-from portal.domain import delegations, lifecycle
+from portal.domain import cart, delegations, lifecycle, order_contracts, orders, sealing
 from portal.models import (
     Document,
     DocumentStatus,
     FrameworkAgreement,
+    Order,
     Region,
     ResellerDelegation,
     Revision,
@@ -29,6 +31,7 @@ from portal.models import (
 )
 from tests.delegation_setup import AgreementProject, agreement_project, org, user
 from tests.evaluation_setup import _blank_pdf
+from tests.helpers import seal_as, work
 
 RESELLER_PRICE = Decimal("5800.00")
 
@@ -88,3 +91,60 @@ def in_force(db: Session, number: str = "NMGZC-T15-0001", *regions: str) -> InFo
     sealed_agreements(db, setup)
     reseller = confirmed_reseller(db, setup, *(regions or ("150100",)))
     return InForce(setup, reseller, approved_plan(db))
+
+
+#: The terms a seller completes on a contract drafted from an order (the rest is prefilled).
+CONTRACT_TERMS = {"purchaser-bank_name": "中国银行呼和浩特新城支行",
+                  "purchaser-bank_account": "1500 0000 0001",
+                  "supplier-bank_name": "中国建设银行包头分行",
+                  "supplier-bank_account": "1505 0000 0002",
+                  "delivery_time": "合同签订后10日内", "acceptance": "到货后5个工作日内验收。",
+                  "breach_liability": "按合同约定承担违约责任。",
+                  "dispute_resolution": "协商不成的，向甲方所在地法院起诉。"}
+
+
+def checked_out(db: Session, world: InForce, quantity: str = "6") -> Order:
+    """呼和浩特市第一中学 orders ``quantity`` computers from 蒙讯 on plan line 1 and sends it."""
+    buyer = user(db, "cg_clerk")
+    today = beijing_now().date()
+    cart.add(db, buyer, f"{world.setup.suppliers[0].id}-{world.reseller.id}", Decimal(quantity),
+             today)
+    item = cart.lines(db, buyer, today)[0].item
+    order = cart.checkout(db, buyer, [item.id], world.plan, 1, delivery_address="东风路12号",
+                          contact="刘洋", phone="0471-6900004", today=today)[0]
+    orders.send(db, buyer, order)
+    return order
+
+
+def complete_contract(db: Session, doc: Document, seller: str = "gys_reseller",
+                      **overrides: str) -> None:
+    data = lifecycle.draft_formdata(doc)
+    for key, value in {**CONTRACT_TERMS, "signing_date": beijing_now().date().isoformat(),
+                       **overrides}.items():
+        data[key] = value
+    for step in lifecycle.kind_of(doc).steps:
+        lifecycle.save_step(db, user(db, seller), doc, None, step.slug, data)
+
+
+def confirmed_contract(app: Any, db: Session, order: Order) -> Document:
+    """The seller accepts the order, drafts and submits the contract; the purchaser confirms."""
+    seller = user(db, "gys_reseller")
+    orders.accept(db, seller, order)
+    doc = order_contracts.draft(db, seller, order)
+    complete_contract(db, doc)
+    lifecycle.submit(db, seller, doc, None)
+    lifecycle.approve(db, user(db, "cg_reviewer"), doc, None)
+    work(app)
+    db.expire_all()
+    return doc
+
+
+def sealed_contract(app: Any, db: Session, order: Order) -> Document:
+    """... then 蒙讯 seals and the school seals (real PAdES seals, by the worker)."""
+    doc = confirmed_contract(app, db, order)
+    sealing.confirm(db, user(db, "gys_reseller"), seal_as(app, db, doc, "gys_reseller"))
+    work(app)
+    sealing.confirm(db, user(db, "cg_clerk"), seal_as(app, db, doc, "cg_clerk"))
+    work(app)
+    db.expire_all()
+    return doc

@@ -9,7 +9,7 @@ total must stay the order's: a draft that differs is not submitted.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -153,13 +153,22 @@ def announcement_of(session: Session, order: Order) -> Document | None:
     return session.get(Document, order.announcement_id) if order.announcement_id else None
 
 
+def sealed_at(session: Session, order: Order) -> datetime | None:
+    """When the second party sealed the order's contract (None while it is not sealed)."""
+    doc = contract_of(session, order)
+    if doc is None or doc.current_revision is None or not is_sealed(session, order):
+        return None
+    return max((s.confirmed_at for s in sealing.confirmed_seals(session, doc.current_revision)
+                if s.confirmed_at), default=doc.updated_at)
+
+
 def announcement_deadline(session: Session, order: Order) -> date | None:
     """The last day to publish the 合同公告: 2 working days after both seals."""
-    doc = contract_of(session, order)
-    if doc is None or not is_sealed(session, order):
+    sealed = sealed_at(session, order)
+    if sealed is None:
         return None
     calendar, left = workdays.calendar(session), ANNOUNCE_WITHIN
-    day = beijing(doc.updated_at).date()
+    day = beijing(sealed).date()
     while left:
         day += timedelta(days=1)
         left -= calendar.is_working_day(day)

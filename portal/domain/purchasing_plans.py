@@ -101,6 +101,17 @@ def usable_of(session: Session, org_id: int) -> list[Document]:
     return [doc for doc in of_org(session, org_id) if is_usable(doc)]
 
 
+def line_choices(session: Session, org_id: int,
+                 category: str | None = None) -> list[tuple[str, str]]:
+    """``plan_id:line`` and its label with what is left, for every line of the organisation's
+    approved plans (of ``category`` only, when given)."""
+    return [(f"{plan.id}:{line.number}",
+             _("%(plan)s · %(line)s（剩余 %(left)s 元）", plan=plan.title, line=line.label,
+               left=f"{line.remaining:,.2f}"))
+            for plan in usable_of(session, org_id) for line in lines(session, plan)
+            if category is None or line.category == category]
+
+
 def _line(session: Session, plan: Document, number: int) -> PlanLine:
     found = next((line for line in lines(session, plan) if line.number == number), None)
     if found is None:

@@ -38,7 +38,7 @@ from portal.models.evaluation import (
 )
 from portal.models.expert import DrawSeat, DrawStatus, Expert, ExpertDraw
 from portal.models.notice import Notice
-from portal.models.order import CartItem, Order, OrderLine, OrderStatus
+from portal.models.order import CartItem, ContractFiling, Order, OrderLine, OrderStatus
 from portal.models.org import (
     CollectorType,
     Organisation,
@@ -75,6 +75,7 @@ __all__ = [
     "ShortlistedSupplier",
     "ShortlistSource",
     "CartItem",
+    "ContractFiling",
     "Order",
     "OrderLine",
     "OrderStatus",

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.models.agreement import ResellerDelegation, ShortlistedSupplier
+from portal.models.agreement import FilingStatus, ResellerDelegation, ShortlistedSupplier
 from portal.models.base import Base, utcnow
 from portal.models.org import Organisation
 
@@ -125,3 +125,36 @@ class OrderLine(Base):
 
     order: Mapped[Order] = relationship(back_populates="lines")
     shortlisted: Mapped[ShortlistedSupplier] = relationship()
+
+
+class ContractFiling(Base):
+    """合同备案 (seed 001 §1.3.1.5, §二 2.4): the purchaser files an order's contract, sealed by
+    both parties, with the regulator of its province. The filing carries the contract's data
+    as it was filed and the SHA-256 of the sealed PDF, its main document (not replaceable)."""
+
+    __tablename__ = "contract_filings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    regulator_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    plan_line: Mapped[int] = mapped_column(Integer)
+    contract_number: Mapped[str] = mapped_column(String(64))
+    contract_name: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    supplier_name: Mapped[str] = mapped_column(String(200))
+    supplier_uscc: Mapped[str] = mapped_column(String(18))
+    signing_date: Mapped[date | None] = mapped_column(Date)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[FilingStatus] = mapped_column(Enum(FilingStatus, native_enum=False, length=16))
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    note: Mapped[str | None] = mapped_column(String(500))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    order: Mapped[Order] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

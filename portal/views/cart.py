@@ -26,12 +26,7 @@ REFUSALS = (InvalidInput, TransitionNotAllowed)
 
 
 def _plan_lines() -> list[tuple[str, str]]:
-    session = db.session()
-    return [(f"{plan.id}:{line.number}",
-             _("%(plan)s · %(line)s（剩余 %(left)s 元）", plan=plan.title, line=line.label,
-               left=f"{line.remaining:,.2f}"))
-            for plan in plans.usable_of(session, current_user.org_id)
-            for line in plans.lines(session, plan)]
+    return plans.line_choices(db.session(), current_user.org_id)
 
 
 def _page(status: int = 200, refusal: str | None = None,

@@ -6,17 +6,19 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import NotFound
 
 from portal import db, uploads
-from portal.domain import order_contracts, orders
+from portal.domain import contract_filing, order_contracts, orders
+from portal.domain import purchasing_plans as plans
 from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
+from portal.domain.errors import NotFound as DomainNotFound
 from portal.models import Order, OrgKind
-from portal.order_forms import FileForm, OrderReasonForm, PaymentForm, ShipForm
+from portal.order_forms import FileForm, FilingForm, OrderReasonForm, PaymentForm, ShipForm
 from portal.policy import Access, access
 from portal.web import render, stored_file
 
@@ -45,10 +47,22 @@ def _page(order: Order, status: int = 200, refusal: str | None = None, **forms: 
                   sealed=order_contracts.is_sealed(db.session(), order),
                   announcement=order_contracts.announcement_of(db.session(), order),
                   announce_by=order_contracts.announcement_deadline(db.session(), order),
+                  filing=contract_filing.of_order(db.session(), order),
+                  filing_label=lambda status: contract_filing.LABELS[status],
+                  may_file=contract_filing.may_file(current_user, order),
+                  filing_form=forms.get("filing_form") or _filing_form(order),
                   reason_form=forms.get("reason_form") or OrderReasonForm(),
                   ship_form=forms.get("ship_form") or ShipForm(),
                   file_form=forms.get("file_form") or FileForm(),
                   payment_form=forms.get("payment_form") or PaymentForm())
+
+
+def _filing_form(order: Order, formdata: Any = None) -> FilingForm:
+    """The plan lines of the order's 品目, the order's own first and chosen."""
+    form = FilingForm(formdata=formdata, plan_line=f"{order.plan_id}:{order.plan_line}")
+    form.plan_line.choices = plans.line_choices(db.session(), order.purchaser_org_id,
+                                                order.lines[0].category)
+    return form
 
 
 @bp.get("/<int:order_id>")
@@ -86,6 +100,8 @@ def act(order_id: int, command: str) -> Any:
                     _("订单已更新。"), reason_form=form)
     if command in ("contract", "announcement"):
         return _draft(order, command)
+    if command == "filing":
+        return _file(order)
     if command == "ship":
         return _ship(order)
     if command == "acceptance":
@@ -105,6 +121,23 @@ def _draft(order: Order, which: str) -> Any:
     except REFUSALS as refused:
         return _page(order, refused.status_code, refused.message)
     return redirect(url_for("documents.show", document_id=doc.id))
+
+
+def _file(order: Order) -> Any:
+    """合同备案 against the chosen plan line."""
+    form = _filing_form(order, request.form)
+    if not form.validate_on_submit():
+        return _page(order, 400, _("请选择采购计划明细。"), filing_form=form)
+    plan_id, line = (int(part) for part in form.plan_line.data.split(":"))
+    session = db.session()
+    try:
+        plan = plans.load(session, current_user, plan_id)
+        filing = contract_filing.file(session, current_user, order, plan, line)
+    except (*REFUSALS, DomainNotFound) as refused:
+        session.rollback()
+        return _page(order, refused.status_code, refused.message, filing_form=form)
+    flash(_("合同已报送备案，等待财政部门审核。"))
+    return redirect(url_for("filings.show", filing_id=filing.id))
 
 
 def _pdf(field: Any) -> tuple[str, bytes]:

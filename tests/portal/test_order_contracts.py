@@ -5,46 +5,22 @@ differ from its order's is not submitted."""
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 
-from portal.domain import cart, lifecycle, order_contracts, orders, sealing
+from portal.domain import lifecycle, order_contracts, orders, sealing
 from portal.domain.errors import Forbidden, TransitionNotAllowed
-from portal.models import DocumentStatus, beijing_now
+from portal.models import DocumentStatus
 from tests.delegation_setup import user
 from tests.helpers import seal_as, work
-from tests.order_setup import in_force
+from tests.order_setup import checked_out, complete_contract, in_force
 
 pytestmark = pytest.mark.db
-TERMS = {"purchaser-bank_name": "中国银行呼和浩特新城支行",
-         "purchaser-bank_account": "1500 0000 0001",
-         "supplier-bank_name": "中国建设银行包头分行", "supplier-bank_account": "1505 0000 0002",
-         "delivery_time": "合同签订后10日内", "acceptance": "到货后5个工作日内验收。",
-         "breach_liability": "按合同约定承担违约责任。",
-         "dispute_resolution": "协商不成的，向甲方所在地法院起诉。"}
 
 
 @pytest.fixture
 def accepted_order(demo, db):
-    world = in_force(db)
-    buyer = user(db, "cg_clerk")
-    today = beijing_now().date()
-    cart.add(db, buyer, f"{world.setup.suppliers[0].id}-{world.reseller.id}", Decimal("6"), today)
-    item = cart.lines(db, buyer, today)[0].item
-    order = cart.checkout(db, buyer, [item.id], world.plan, 1, delivery_address="东风路12号",
-                          contact="刘洋", phone="0471-6900004", today=today)[0]
-    orders.send(db, buyer, order)
-    return order
-
-
-def _complete(db, doc, **overrides):
-    data = lifecycle.draft_formdata(doc)
-    for key, value in {**TERMS, "signing_date": beijing_now().date().isoformat(),
-                       **overrides}.items():
-        data[key] = value
-    for step in lifecycle.kind_of(doc).steps:
-        lifecycle.save_step(db, user(db, "gys_reseller"), doc, None, step.slug, data)
+    return checked_out(db, in_force(db))
 
 
 def test_the_contract_is_drafted_from_the_accepted_order_by_its_seller(db, accepted_order) -> None:
@@ -71,7 +47,7 @@ def test_a_contract_whose_figures_differ_from_the_order_is_not_submitted(
     order, seller = accepted_order, user(db, "gys_reseller")
     orders.accept(db, seller, order)
     doc = order_contracts.draft(db, seller, order)
-    _complete(db, doc, **{"items-0-quantity": "7"})  # 7 × 5,800.00: amounts recomputed
+    complete_contract(db, doc, **{"items-0-quantity": "7"})  # 7 × 5,800.00: amounts recomputed
     with pytest.raises(lifecycle.SubmissionInvalid) as refused:
         lifecycle.submit(db, seller, doc, None)
     assert refused.value.errors["items-0-quantity"] == ["须与订单一致：6.00"]
@@ -84,7 +60,7 @@ def test_confirmed_then_sealed_by_the_seller_then_the_purchaser(app, db, demo_ke
     order, seller = accepted_order, user(db, "gys_reseller")
     orders.accept(db, seller, order)
     doc = order_contracts.draft(db, seller, order)
-    _complete(db, doc)
+    complete_contract(db, doc)
     lifecycle.submit(db, seller, doc, None)
     assert order_contracts.state(db, order) == "待采购人确认"
     lifecycle.approve(db, user(db, "cg_reviewer"), doc, None)
@@ -110,7 +86,7 @@ def test_the_contract_announcement_follows_both_seals_within_two_working_days(
     order, seller, buyer = accepted_order, user(db, "gys_reseller"), user(db, "cg_clerk")
     orders.accept(db, seller, order)
     doc = order_contracts.draft(db, seller, order)
-    _complete(db, doc)
+    complete_contract(db, doc)
     lifecycle.submit(db, seller, doc, None)
     lifecycle.approve(db, user(db, "cg_reviewer"), doc, None)
     work(app)

@@ -232,6 +232,12 @@ MATRIX: dict[tuple[str, str], tuple[object, object]] = {
     ("GET", "/orders/999999"): ("login", of_kinds(404, "purchaser", "supplier")),
     ("POST", "/orders/999999/send"): ("login", of_kinds(404, "purchaser", "supplier")),
     ("GET", "/orders/999999/files/invoice.pdf"): ("login", of_kinds(404, "purchaser", "supplier")),
+    ("GET", "/filings"): ("login", of_kinds(200, "regulator")),
+    ("GET", "/filings/999999"): ("login", of_kinds(404, "regulator", "purchaser", "supplier")),
+    ("GET", "/filings/999999/contract.pdf"): (
+        "login", of_kinds(404, "regulator", "purchaser", "supplier")),
+    ("POST", "/filings/999999/receive"): ("login", of_kinds(404, "regulator")),
+    ("POST", "/filings/999999/return"): ("login", of_kinds(404, "regulator")),
     # 企业信息 and 产品管理: suppliers' own pages; a reseller enters no products (403 with why)
     ("GET", "/supplier/profile"): ("login", suppliers(200)),
     ("POST", "/supplier/profile"): ("login", suppliers(400)),  # only a token: fields missing
@@ -391,6 +397,11 @@ ENDPOINT_PATHS = {
     "orders.show": ["/orders/999999"],
     "orders.act": ["/orders/999999/send"],
     "orders.file": ["/orders/999999/files/invoice.pdf"],
+    "filings.index": ["/filings"],
+    "filings.show": ["/filings/999999"],
+    "filings.contract_pdf": ["/filings/999999/contract.pdf"],
+    "filings.receive": ["/filings/999999/receive"],
+    "filings.return_filing": ["/filings/999999/return"],
     "products.profile": ["/supplier/profile"],
     "products.index": ["/products"],
     "products.add": ["/products/new"],
