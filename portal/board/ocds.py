@@ -9,7 +9,7 @@ tags, tender statuses, document types, procurement categories, party roles, rela
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +36,9 @@ DOCUMENT_TYPES = {
     "shortlist": "shortlistedFirms", "bidding": "tenderNotice", "deal": "awardNotice",
     "contract": "contractNotice",
 }
+# Release tags in the order a process goes through them.
+_STAGES = ("planning", "tender", "tenderAmendment", "tenderCancellation", "award", "contract",
+           "implementation")
 # Fields a compiled release takes from no single release (OCDS "omitWhenMerged").
 _OMITTED = ("id", "date", "tag")
 
@@ -73,9 +76,12 @@ def _related(ocid: str, relation: str | None, uri: str) -> dict[str, Any]:
 
 def release(a: Announcement, *, page_url: str, pdf_url: str,
             record_url: Callable[[str], str],
-            suppliers: Sequence[Organisation] = ()) -> dict[str, Any]:
+            suppliers: Sequence[Organisation] = (),
+            ids: tuple[str, str] | None = None) -> dict[str, Any]:
     """``suppliers``: the organisations a 入围结果公告 shortlisted, listed as parties with the
-    role ``supplier`` and as the award's suppliers."""
+    role ``supplier`` and as the award's suppliers. ``ids``: the award and contract ids of the
+    call-off a 合同公告 announces, when its process releases them too (an order's)."""
+    award_id, contract_id = ids or (f"{a.document_id}-award", f"{a.document_id}-contract")
     category = a.board_category
     procuring = a.collector_org or a.owner_org
     tender: dict[str, Any] = {
@@ -111,14 +117,13 @@ def release(a: Announcement, *, page_url: str, pdf_url: str,
     if a.purchaser_org is not None:
         result["buyer"] = {"id": f"CN-USCC-{a.purchaser_org.uscc}", "name": a.purchaser_org.name}
     if category in ("shortlist", "deal", "contract"):
-        result["awards"] = [{"id": f"{a.document_id}-award", "title": a.title,
+        result["awards"] = [{"id": award_id, "title": a.title,
                              "status": "active", "date": _date(a.published_at)}]
         if suppliers:
             result["awards"][0]["suppliers"] = [
                 {"id": f"CN-USCC-{o.uscc}", "name": o.name} for o in suppliers]
     if category == "contract":
-        result["contracts"] = [{"id": f"{a.document_id}-contract",
-                                "awardID": f"{a.document_id}-award", "title": a.title,
+        result["contracts"] = [{"id": contract_id, "awardID": award_id, "title": a.title,
                                 "status": "active"}]
     if process.related_ocid:
         result["relatedProcesses"] = [
@@ -137,17 +142,22 @@ def package(announcements: Sequence[Announcement], *, uri: str, publisher: str,
 
 def record_package(announcements: Sequence[Announcement], *, ocid: str, uri: str,
                    publisher: str, release_for: Callable[[Announcement], dict[str, Any]],
-                   record_url: Callable[[str], str]) -> dict[str, Any]:
+                   record_url: Callable[[str], str],
+                   more: Mapping[str, Sequence[dict[str, Any]]] | None = None) -> dict[str, Any]:
     """The records of a project's processes (``announcements``: all of them, oldest first),
     the record of ``ocid`` first. A process's compiled release also names the processes that
     follow on from it (its call-offs, its next round): OCDS codes each relationship only from
-    the later process, so these links carry no relationship code."""
+    the later process, so these links carry no relationship code. ``more``: releases of those
+    processes that are not announcements (an order's award, contract, payments), by ocid."""
     releases: dict[str, list[dict[str, Any]]] = {}
     following: dict[str, dict[str, None]] = {}
     for a in announcements:
         releases.setdefault(a.process.ocid, []).append(release_for(a))
         if a.process.related_ocid:
             following.setdefault(a.process.related_ocid, {})[a.process.ocid] = None
+    for process, extra in (more or {}).items():  # by date; within a second, by stage
+        releases[process] = sorted([*extra, *releases.get(process, [])],
+                                   key=lambda r: (r["date"], _STAGES.index(r["tag"][0])))
     records = []
     for process in sorted(releases, key=lambda o: o != ocid):
         compiled = compile_releases(releases[process])

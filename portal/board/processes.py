@@ -16,6 +16,9 @@ derived here from what the published announcements themselves say:
   ``NMGZC-KJ-2027-0011``: agreements are numbered within their project), among the projects
   already on the board. An announcement that names no agreement (合同公告) takes the link from
   the call-off's earlier releases.
+  A 合同公告 of an order (直接选定) is a release of the order's call-off, whose framework is the
+  project of the agreement the order calls off (``portal.board.call_offs`` adds the order's
+  award, contract and implementation releases).
 - Anything else (采购意向) is a process of its own.
 
 Every process of a project (its rounds and call-offs) shares the ocid of the project's first
@@ -27,7 +30,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.models import Announcement, AnnouncementProcess, Document, Project
+from portal.models import Announcement, AnnouncementProcess, Document, Order, Project
 
 OCID_PREFIX = "ocds-kuangcai-"
 STAGE_ONE = frozenset({"collection", "change", "termination", "shortlist"})
@@ -49,7 +52,8 @@ def place(db: Session, doc: Document, a: Announcement) -> AnnouncementProcess:
     elif a.board_category in CALL_OFF:
         revision = doc.current_revision
         assert revision is not None
-        found = _framework(db, revision.data.get("agreement_number")) or _linked_before(db, ocid)
+        found = (_ordered_from(db, doc) or _framework(db, revision.data.get("agreement_number"))
+                 or _linked_before(db, ocid))
         if found is not None:
             framework, project_ocid = found
             return AnnouncementProcess(
@@ -78,6 +82,17 @@ def _framework(db: Session, agreement_number: object) -> tuple[str, str] | None:
                   A.document_id.desc())
         .limit(1)).first()
     return (row[0], row[1]) if row else None
+
+
+def _ordered_from(db: Session, doc: Document) -> tuple[str, str] | None:
+    """An order's 合同公告: the stage-one process of the project whose agreement it calls off
+    (its current round, which concluded the agreement)."""
+    order = db.scalar(select(Order).where(Order.announcement_id == doc.id))
+    if order is None or not order.lines:
+        return None
+    project = order.lines[0].shortlisted.project
+    first = OCID_PREFIX + project.number
+    return _round(first, project.round), first
 
 
 def _linked_before(db: Session, ocid: str) -> tuple[str, str] | None:

@@ -22,6 +22,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from portal import storage
+from portal.board import call_offs, versions
 from portal.domain import audit
 from portal.domain import purchasing_plans as plans
 from portal.domain.errors import Forbidden, InvalidInput, NotFound, TransitionNotAllowed
@@ -186,6 +187,8 @@ def upload_payment(session: Session, actor: User, order: Order, filename: str,
     order.payment_filename = filename[:200]
     order.payment_amount, order.payment_date = amount, paid_on
     _complete_if_done(session, actor, order)
+    if order.announcement_id is not None:  # a call-off on the board: its record gains a release
+        versions.bump(session, [call_offs.SCOPE])
     session.commit()
 
 

@@ -15,6 +15,7 @@ from portal.board import (
     agreements,
     budget,
     cache,
+    call_offs,
     feeds,
     http,
     ocds,
@@ -155,19 +156,31 @@ def _releases(filters: query.Filters) -> Response:
 def record(ocid: str) -> Any:
     """The record package of the project the process ``ocid`` belongs to."""
     # all: a call-off joins its framework's record under a project number of its own
-    return cache.serve("record", [versions.ALL], lambda: _record(ocid), cache.LIST)
+    return cache.serve("record", [versions.ALL, call_offs.SCOPE], lambda: _record(ocid),
+                       cache.LIST)
 
 
 def _record(ocid: str) -> Response:
     announcements = processes.project_of(db.session(), ocid)
     if not announcements:
         raise NotFound()
+    session = db.session()
+    orders = call_offs.published(session, [a.document_id for a in announcements])
+    more = {call_offs.ocid_of(order): call_offs.releases(
+        session, order, *_framework_of(announcements, order)) for order in orders}
     content = ocds.record_package(announcements, ocid=ocid, uri=request.url,
                                   publisher=_("框采"), release_for=_release,
-                                  record_url=_record_url)
+                                  record_url=_record_url, more=more)
     response = _json(content)
     response.last_modified = max(a.published_at for a in announcements)
     return response
+
+
+def _framework_of(announcements: list[Announcement], order: Any) -> tuple[str | None, str | None]:
+    """The framework process the order's 合同公告 was placed under, and its record's address."""
+    framework = next((a.process.related_ocid for a in announcements
+                      if a.document_id == order.announcement_id), None)
+    return framework, _record_url(framework) if framework else None
 
 
 def _json(content: dict[str, Any]) -> Response:
@@ -181,8 +194,11 @@ def _record_url(ocid: str) -> str:
 def _release(a: Announcement) -> dict[str, Any]:
     shortlisted = agreements.shortlisted_orgs(db.session(), a.document_id) \
         if a.board_category == "shortlist" else []
+    ordered = call_offs.published(db.session(), [a.document_id]) \
+        if a.board_category == "contract" else []
     return ocds.release(
         a, page_url=url_for(".show", document_id=a.document_id, _external=True),
         pdf_url=url_for(".pdf", document_id=a.document_id, _external=True),
-        record_url=_record_url, suppliers=[s.supplier for s in shortlisted])
+        record_url=_record_url, suppliers=[s.supplier for s in shortlisted],
+        ids=call_offs.ids(ordered[0]) if ordered else None)
 
