@@ -80,6 +80,13 @@ lock() {
   git --no-pager diff --stat -- requirements/
 }
 
+run_pytest() {
+  # No tests selected (exit 5: e.g. a file given that has no browser test) is not a failure.
+  local status=0
+  "$VENV/bin/pytest" -p no:cacheprovider "$@" || status=$?
+  [ "$status" -eq 0 ] || [ "$status" -eq 5 ]
+}
+
 pg_start() {
   # A throwaway PostgreSQL cluster owned by the postgres user, on a unix socket only.
   local bin
@@ -121,12 +128,16 @@ case "$command" in
     log "lint (ruff) and types (mypy)"
     "$VENV/bin/ruff" check .
     "$VENV/bin/mypy" codes documents seals jobs portal
-    log "whole suite on SQLite"
-    "$VENV/bin/pytest" -p no:cacheprovider "$@"
-    log "database tests again on PostgreSQL"
+    # In parallel (one worker per core) except the browser tests, which run after the rest in
+    # one process (Playwright's event loop stays on the thread that ran it).
+    log "whole suite on SQLite: all but the browser tests, in parallel"
+    run_pytest -n auto -m "not browser" "$@"
+    log "browser tests (chromium)"
+    run_pytest -m browser "$@"
+    log "database tests again on PostgreSQL, in parallel (a database per worker)"
     trap pg_stop EXIT
     pg_start
-    "$VENV/bin/pytest" -p no:cacheprovider -m db "$@"
+    run_pytest -n auto -m db "$@"
     ;;
   *)
     sed -n '2,11p' "$0" >&2
