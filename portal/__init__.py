@@ -104,11 +104,12 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         app.register_blueprint(blueprint)
     # issue 15: stage two
     import portal.domain.contract_filing  # noqa: F401  (filings due on 我的待办)
+    import portal.domain.direct_selection  # noqa: F401  (quotes and results due on 我的待办)
     import portal.domain.order_contracts  # noqa: F401  (a contract keeps its order's figures)
     import portal.domain.orders  # noqa: F401  (orders due on 我的待办)
-    from portal.views import cart, catalogue, filings, orders, plans
+    from portal.views import cart, catalogue, filings, orders, plans, selections
 
-    for blueprint in (plans.bp, catalogue.bp, cart.bp, orders.bp, filings.bp):
+    for blueprint in (plans.bp, catalogue.bp, cart.bp, orders.bp, filings.bp, selections.bp):
         app.register_blueprint(blueprint)
 
     sessions.init_app(app)  # the origin check comes before the access rules

@@ -60,3 +60,28 @@ class PaymentForm(FlaskForm):
 class FilingForm(FlaskForm):
     plan_line = SelectField(_l("采购计划明细"),
                             validators=[InputRequired(_l("请选择采购计划明细。"))])
+
+
+class SelectionForm(FlaskForm):
+    """发布直接选定服务项目."""
+
+    requirement = TextAreaField(_l("服务需求"), validators=[
+        DataRequired(_l("请填写服务需求。")), Length(max=2000)])
+    quantity = StringField(_l("数量"), default="1", render_kw=QUANTITY,
+                           validators=[DataRequired(_l("请填写数量。")), Length(max=12)])
+    unit = StringField(_l("单位"), validators=[Length(max=20)])
+    plan_line = SelectField(_l("采购计划明细"),
+                            validators=[InputRequired(_l("请选择采购计划明细。"))])
+    delivery_address = StringField(_l("服务地点"), validators=[
+        DataRequired(_l("请填写服务地点。")), Length(max=256)])
+    contact = StringField(_l("联系人"), validators=[DataRequired(_l("请填写联系人。")),
+                                                 Length(max=64)])
+    phone = TelField(_l("联系电话"), validators=[DataRequired(_l("请填写联系电话。")),
+                                             Length(max=32)])
+    office_phone = TelField(_l("办公电话"), validators=[Length(max=32)])
+
+
+class QuoteForm(FlaskForm):
+    unit_price = StringField(_l("报价单价（元）"), render_kw={"inputmode": "decimal"},
+                             validators=[DataRequired(_l("请填写报价。")), Length(max=20)])
+    note = TextAreaField(_l("报价说明"), validators=[Length(max=500)])

@@ -27,6 +27,7 @@ from portal.models import (
     Region,
     ResellerDelegation,
     Revision,
+    ShortlistedSupplier,
     beijing_now,
 )
 from tests.delegation_setup import AgreementProject, agreement_project, org, user
@@ -84,6 +85,51 @@ def approved_plan(db: Session, clerk: str = "cg_clerk", reviewer: str = "cg_revi
     lifecycle.submit(db, user(db, clerk), plan, None)
     lifecycle.approve(db, user(db, reviewer), plan, None)
     return plan
+
+
+def approved_plan_of(db: Session, lines: list[dict[str, str]], title: str = "后勤服务采购计划",
+                     clerk: str = "cg_clerk", reviewer: str = "cg_reviewer") -> Document:
+    """An approved 采购计划 with ``lines`` (category, name, quantity, unit, unit_price, amount)."""
+    kind = documents.get_kind("purchasing_plan")
+    total = sum((Decimal(line["amount"]) for line in lines), Decimal("0.00"))
+    data = {**kind.sample(), "lines": [{"specification": "", **line} for line in lines],
+            "total_budget": f"{total:.2f}"}
+    plan = lifecycle.create_draft(db, user(db, clerk), kind.code, title, {}, start_from=data)
+    lifecycle.submit(db, user(db, clerk), plan, None)
+    lifecycle.approve(db, user(db, reviewer), plan, None)
+    return plan
+
+
+SERVICE, SERVICE_PRICE = "物业管理服务", Decimal("45000.00")
+
+
+@dataclass
+class ServiceInForce:
+    shortlisted: ShortlistedSupplier  # 洁安 at 45,000.00 a month
+    plan: Document  # line 1: 物业管理服务, 12 months, 540,000.00; line 2: 台式计算机
+
+
+def service_in_force(db: Session, number: str = "NMGZC-FW-0001") -> ServiceInForce:
+    """A services project of 内蒙古自治区政府采购中心 whose lot 物业管理服务 shortlisted 洁安 (the
+    demo's service provider, ``gys_service``), its agreement sealed and within its term."""
+    setup = agreement_project(db, number, name=f"{number} 后勤服务框架协议采购项目")
+    setup.project.category = "services"
+    jiean = org(db, "呼和浩特市洁安物业服务有限公司")
+    for row in setup.suppliers[1:]:
+        db.delete(row)
+    row = setup.suppliers[0]
+    row.lot_name, row.product, row.product_id = SERVICE, "住宅及办公楼物业管理", None
+    row.supplier_org_id, row.name, row.uscc = jiean.id, jiean.name, jiean.uscc
+    row.unit_price = SERVICE_PRICE
+    db.flush()
+    setup.suppliers = [row]
+    sealed_agreements(db, setup)
+    plan = approved_plan_of(db, [
+        {"category": SERVICE, "name": "教学楼物业管理", "quantity": "12", "unit": "月",
+         "unit_price": "45000.00", "amount": "540000.00"},
+        {"category": "台式计算机", "name": "教学用台式计算机", "quantity": "10", "unit": "台",
+         "unit_price": "6000.00", "amount": "60000.00"}])
+    return ServiceInForce(row, plan)
 
 
 def in_force(db: Session, number: str = "NMGZC-T15-0001", *regions: str) -> InForce:

@@ -62,7 +62,9 @@ class Offer:
 
     @property
     def unit(self) -> str:
-        return self.product.unit if self.product else "台"
+        if self.product:
+            return self.product.unit
+        return "项" if self.shortlisted.project.category == "services" else "台"
 
     @property
     def brand(self) -> str:

@@ -38,7 +38,15 @@ from portal.models.evaluation import (
 )
 from portal.models.expert import DrawSeat, DrawStatus, Expert, ExpertDraw
 from portal.models.notice import Notice
-from portal.models.order import CartItem, ContractFiling, Order, OrderLine, OrderStatus
+from portal.models.order import (
+    CartItem,
+    ContractFiling,
+    DirectSelection,
+    Order,
+    OrderLine,
+    OrderStatus,
+    SelectionStatus,
+)
 from portal.models.org import (
     CollectorType,
     Organisation,
@@ -76,6 +84,8 @@ __all__ = [
     "ShortlistSource",
     "CartItem",
     "ContractFiling",
+    "DirectSelection",
+    "SelectionStatus",
     "Order",
     "OrderLine",
     "OrderStatus",

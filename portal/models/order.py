@@ -158,3 +158,54 @@ class ContractFiling(Base):
     order: Mapped[Order] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class SelectionStatus(enum.StrEnum):
+    quoting = "quoting"  # 项目报价中
+    to_confirm = "to_confirm"  # 结果待确认 (the supplier has quoted)
+    succeeded = "succeeded"  # 项目成功 (an order at the quoted price follows)
+    ended = "ended"  # 已终止 (by the purchaser, with a reason)
+
+
+class DirectSelection(Base):
+    """直接选定 of a service (seed 002 1.2): the purchaser publishes a project to one shortlisted
+    service supplier, which quotes (never above its agreement price); the purchaser confirms the
+    result, which becomes an order, or ends the project."""
+
+    __tablename__ = "direct_selections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    purchaser_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    seller_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    shortlisted_id: Mapped[int] = mapped_column(ForeignKey("shortlisted_suppliers.id"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    plan_line: Mapped[int] = mapped_column(Integer)
+    requirement: Mapped[str] = mapped_column(String(2000))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    unit: Mapped[str] = mapped_column(String(20))
+    cap_price: Mapped[Decimal] = mapped_column(Numeric(16, 2))  # the agreement's unit price
+    contact: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str] = mapped_column(String(32))
+    office_phone: Mapped[str] = mapped_column(String(32), default="")
+    delivery_address: Mapped[str] = mapped_column(String(256))
+    status: Mapped[SelectionStatus] = mapped_column(
+        Enum(SelectionStatus, native_enum=False, length=16), default=SelectionStatus.quoting
+    )
+    quote_price: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    quote_note: Mapped[str | None] = mapped_column(String(500))
+    quoted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    quoted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    end_reason: Mapped[str | None] = mapped_column(String(500))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), unique=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    purchaser: Mapped[Organisation] = relationship(foreign_keys=[purchaser_org_id])
+    seller: Mapped[Organisation] = relationship(foreign_keys=[seller_org_id])
+    shortlisted: Mapped[ShortlistedSupplier] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

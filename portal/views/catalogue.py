@@ -10,7 +10,7 @@ from flask import Blueprint, request
 from flask_login import current_user
 
 from portal import db
-from portal.domain import cart, catalogue
+from portal.domain import cart, catalogue, direct_selection
 from portal.models import OrgKind, beijing_now
 from portal.order_forms import AddForm
 from portal.policy import Access, access
@@ -48,4 +48,5 @@ def show(key: str) -> Any:
     offer = catalogue.offer(session, current_user.org, key[:40], today)
     sellers = catalogue.offers_of(session, offer.shortlisted, current_user.org, today)
     return render("catalogue/show.html", offer=offer, sellers=sellers, form=AddForm(),
-                  may_buy=cart.may_buy(current_user))
+                  may_buy=cart.may_buy(current_user),
+                  service=direct_selection.is_service(offer))
