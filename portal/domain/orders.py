@@ -59,7 +59,8 @@ TRANSITIONS: dict[tuple[OrderStatus, str], tuple[str, OrderStatus]] = {
 COMMANDS = {"send": _l("发送订单"), "cancel": _l("取消订单"), "accept": _l("确认订单"),
             "return": _l("退回订单"), "ship": _l("发货"), "receive": _l("确认收货"),
             "acceptance": _l("上传验收单"), "payment": _l("上传支付凭证")}
-ACTIONS = {**COMMANDS, "created": _l("生成订单"), "completed": _l("订单完成")}
+ACTIONS = {**COMMANDS, "created": _l("生成订单"), "completed": _l("订单完成"),
+           "contract_drafted": _l("起草合同"), "announcement_drafted": _l("起草合同公告")}
 
 
 def number_for(order: Order) -> str:
