@@ -181,6 +181,7 @@ def demo() -> None:
         seed_credentials,
         seed_expert_credentials,
     )
+    from portal.demo_agreements import seed_agreements
     from portal.demo_board import seed_board
     from portal.demo_products import seed_products
     from portal.jobs_queue import QUEUES, redis_connection
@@ -198,6 +199,7 @@ def demo() -> None:
             issued = seed_credentials(db.session()) + seed_expert_credentials(db.session())
             published = seed_board(db.session())
             listing += seed_products(db.session(), hasher())  # after the board: its 品目
+            in_force = seed_agreements(db.session())  # after the board: its shortlist
             # the queued copies of the jobs seed_board ran itself: each finds nothing to do
             drain = AppContextWorker(QUEUES, connection=redis_connection())
             drain.flask_app = app
@@ -213,6 +215,9 @@ def demo() -> None:
         click.echo(f"已签发并绑定 {len(issued)} 张演示证书（证书密码均为 {DEMO_PIN}）")
     if published:
         click.echo(f"公告栏：已发布 {published} 条演示公告（经审核、盖章）")
+    if in_force:
+        click.echo(f"框架协议：{in_force} 份已由供应商和征集人签订，呼和浩特市第一中学（cg_clerk）"
+                   "可在入围产品库中按采购计划下单")
     from portal.demo_experts import EXPERTS
 
     click.echo(f"专家库：{len(EXPERTS)} 位评审专家，账号 "

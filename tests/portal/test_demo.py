@@ -139,3 +139,26 @@ def test_the_demo_furniture_maker_has_stocked_products_for_both_lots_of_the_open
     assert products.of_org(db, reseller.org_id) == []
     seed_products(db, hasher())  # again: nothing more
     assert len(products.of_org(db, clerk.org_id)) == 3
+
+
+def test_the_demo_has_agreements_in_force_and_a_purchaser_ready_to_buy(app, demo_keys, db) -> None:
+    """Stage two can be tried at once: the shortlisted suppliers with accounts have signed,
+    the collector has sealed, and 呼和浩特市第一中学 has an approved plan for every lot."""
+    from portal.demo_agreements import PLAN_LINES, seed_agreements
+    from portal.domain import agreements, catalogue
+    from portal.domain import purchasing_plans as plans
+    from portal.models import User
+
+    seed_board(db)
+    assert seed_agreements(db) == 6
+    buyer = db.scalar(select(User).where(User.username == "cg_clerk"))
+    offers = catalogue.offers(db, buyer.org, beijing_now().date())
+    assert {(o.category, o.seller.name) for o in offers} == {
+        (lot, seller) for lot, *_ in PLAN_LINES
+        for seller in ("北方信创计算机有限公司", "内蒙古蒙讯科技有限公司")}
+    project = db.scalar(select(Project).where(Project.number == "NMGZC-KJ-2027-0011"))
+    generated = agreements.of_project(db, project)
+    assert len(generated) == 6 and all(agreements.is_sealed(db, g.agreement) for g in generated)
+    (plan,) = plans.usable_of(db, buyer.org_id)
+    assert [line.category for line in plans.lines(db, plan)] == [c for c, *_ in PLAN_LINES]
+    assert seed_agreements(db) == 0  # once
