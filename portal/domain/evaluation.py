@@ -208,7 +208,7 @@ def _entry(response: OpenedResponse) -> EvaluationEntry:
     entry = EvaluationEntry(
         supplier_org_id=response.supplier_org_id, supplier_name=response.supplier_name,
         supplier_uscc=response.supplier_uscc, product=product[:500],
-        delivery=response.delivery[:500],
+        product_id=response.product_id, delivery=response.delivery[:500],
         unit_price=response.unit_price if response.decrypted else None,
         submitted_at=response.submitted_at, decrypted=response.decrypted,
         price_deduction=Decimal(0))

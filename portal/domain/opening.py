@@ -56,6 +56,7 @@ class OpenedResponse:
     delivery: str
     submitted_at: datetime
     decrypted: bool
+    product_id: int | None = None  # the stocked product chosen
 
 
 def opener_org(project: Project) -> Organisation:
@@ -240,7 +241,9 @@ def opened_responses(session: Session, project: Project, lot_number: str) -> lis
             parameters=answers.get("parameters", ""),
             unit_price=Decimal(answers.get("unit_price") or "0"),
             delivery=_delivery(answers), submitted_at=r.submitted_at or r.created_at,
-            decrypted=r.decrypted_at is not None))
+            decrypted=r.decrypted_at is not None,
+            product_id=int(answers["product_id"]) if str(answers.get("product_id", "")).isdigit()
+            else None))
     return found
 
 

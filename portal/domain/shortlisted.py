@@ -17,7 +17,9 @@ from portal.domain import evaluation_results as results
 from portal.models import (
     Document,
     DocumentStatus,
+    EvaluationEntry,
     Organisation,
+    Product,
     Project,
     ShortlistedStatus,
     ShortlistedSupplier,
@@ -66,7 +68,8 @@ def synchronise(session: Session, actor: User | None,
                 address=(org.address or "") if org else "",
                 contact=(org.contact or "") if org else "",
                 phone=(org.phone or "") if org else "",
-                product=entry.product, unit_price=entry.unit_price, rank=entry.rank,
+                product=entry.product, product_id=_stocked(session, entry),
+                unit_price=entry.unit_price, rank=entry.rank,
                 shortlist_id=shortlist.id, status=ShortlistedStatus.active)
             session.add(row)
             session.flush()
@@ -79,6 +82,14 @@ def synchronise(session: Session, actor: User | None,
                                  "shortlist": shortlist.id})
             added.append(row)
     return added
+
+
+def _stocked(session: Session, entry: EvaluationEntry) -> int | None:
+    """The response's product, when it is the supplier's own and stocked (入库) still."""
+    product = session.get(Product, entry.product_id) if entry.product_id else None
+    if product is None or product.org_id != entry.supplier_org_id or product.stocked_at is None:
+        return None
+    return product.id
 
 
 def _on_shortlist_published(session: Session, actor: User, doc: Document) -> None:

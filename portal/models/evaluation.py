@@ -91,6 +91,8 @@ class EvaluationEntry(Base):
     supplier_name: Mapped[str] = mapped_column(String(200))
     supplier_uscc: Mapped[str] = mapped_column(String(18))
     product: Mapped[str] = mapped_column(String(500))
+    # the stocked product the response chose (its brand and model are ``product``)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
     delivery: Mapped[str] = mapped_column(String(500))
     unit_price: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
     submitted_at: Mapped[datetime] = mapped_column(DateTime)

@@ -186,3 +186,31 @@ def test_generating_at_the_same_moment_as_another_request_keeps_one(
     assert again.id == first.id
     assert db.scalar(select(func.count()).select_from(Document).where(
         Document.kind == "framework_agreement")) == 2  # the extra draft was discarded
+
+
+def test_a_shortlisted_supplier_keeps_the_stocked_product_its_response_chose(
+        app, db, demo_keys) -> None:
+    """The catalogue then shows that product's brand and model; a product that is not the
+    supplier's own, or no longer stocked, is not carried (the response's text stays)."""
+    from portal.domain import lifecycle, projects
+    from portal.models import EvaluationEntry
+    from tests.agreement_setup import confirmed_lot
+    from tests.delegation_setup import stocked_product
+    from tests.helpers import approve_and_seal
+
+    project = confirmed_lot(app, db)
+    maker, service = user(db, "gys_mfr").org, user(db, "gys_service").org
+    own = stocked_product(db, maker, "世恒TD150")
+    others = stocked_product(db, maker, "世恒TD151")
+    entries = {e.supplier_org_id: e for e in db.scalars(select(EvaluationEntry))}
+    entries[maker.id].product_id = own.id
+    entries[service.id].product_id = others.id  # another supplier's product: not carried
+    db.commit()
+    doc = projects.draft_document(
+        db, user(db, "zj_clerk"), project, "shortlist_announcement", "入围结果公告",
+        start_from={"project_contact": {"name": "王丽", "phone": "0471-6945678"}})
+    approve_and_seal(app, db, doc)
+    lifecycle.publish(db, user(db, "zj_clerk"), doc, None)
+    rows = {r.supplier_org_id: r for r in shortlisted.of_project(db, project)}
+    assert rows[maker.id].product_id == own.id
+    assert rows[service.id].product_id is None and rows[service.id].product
