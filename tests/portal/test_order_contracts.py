@@ -115,3 +115,21 @@ def test_the_contract_announcement_follows_both_seals_within_two_working_days(
     lifecycle.submit(db, buyer, notice, None)
     lifecycle.publish(db, buyer, notice, None)
     assert notice.status is DocumentStatus.published
+
+
+def test_the_purchaser_returns_the_contract_and_the_seller_submits_it_again(
+        db, accepted_order) -> None:
+    order, seller = accepted_order, user(db, "gys_reseller")
+    orders.accept(db, seller, order)
+    doc = order_contracts.draft(db, seller, order)
+    complete_contract(db, doc)
+    lifecycle.submit(db, seller, doc, None)
+    with pytest.raises(Forbidden):  # not the seller's own reviewer: the purchaser decides
+        lifecycle.return_to_drafter(db, seller, doc, None, "付款方式需改为分期")
+    lifecycle.return_to_drafter(db, user(db, "cg_reviewer"), doc, None, "付款方式需改为分期")
+    assert doc.status is DocumentStatus.draft
+    assert order_contracts.state(db, order) == "供应商起草中"
+    complete_contract(db, doc, payment_terms="验收合格后分两期支付。")
+    lifecycle.submit(db, seller, doc, None)
+    assert order_contracts.state(db, order) == "待采购人确认"
+    assert lifecycle.draft_formdata(doc)["total_amount"] == "34800.00"  # still the order's
