@@ -3,13 +3,15 @@
 RQ's default worker forks per job, so WeasyPrint's import and font loading would repeat for
 every job (about 2 s); ``SimpleWorker`` keeps one warm process. Run one per core.
 
-Beside the work loop, two threads:
+Beside the work loop, three threads:
 
 - a heartbeat every ``WORKER_HEARTBEAT_INTERVAL`` seconds, idle *and* busy (RQ's
   ``SimpleWorker`` beats only between jobs, so a worker rendering a long document looked dead,
   and an idle one beat every 405 s);
 - the dispatcher pass (``portal.dispatch``) every ``DISPATCH_PERIOD_SECONDS``, one process at a
-  time, which retries abandoned and due work and queues what Redis lost.
+  time, which retries abandoned and due work and queues what Redis lost;
+- the closer (``dispatch.run_closer``) every ``CLOSE_PERIOD_SECONDS``: 二次竞价 whose end has come
+  are closed within that time, once each whatever number of workers see them.
 
 When Redis goes away the work loop ends (RQ gives up on a connection error after a job); this
 loop starts a new worker once Redis answers again, so a Redis outage delays work only.
@@ -98,6 +100,8 @@ def run(app: Flask, queue_names: tuple[str, ...], burst: bool = False,
     if dispatcher:
         threading.Thread(target=dispatch.run_periodically, name="dispatcher", daemon=True,
                          args=(app, app.config["DISPATCH_PERIOD_SECONDS"], stop)).start()
+    threading.Thread(target=dispatch.run_closer, name="closer", daemon=True,
+                     args=(app, app.config["CLOSE_PERIOD_SECONDS"], stop)).start()
     worked, wait = False, 1.0
     try:
         while True:  # a stop signal between workers raises StopRequested: we end

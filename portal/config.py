@@ -68,6 +68,8 @@ class Config:
     WORKER_HEARTBEAT_SECONDS = 20
     # How often the dispatcher pass runs (in every worker, one at a time; kuangcai scheduler).
     DISPATCH_PERIOD_SECONDS = 10
+    # How often each worker closes the 二次竞价 whose end has come (the close is within this).
+    CLOSE_PERIOD_SECONDS = 0.25
     # A worker collects garbage after a job only once it has grown past this (see jobs.worker).
     WORKER_GC_ABOVE_MB = 600
     # A seal whose preparing or finishing has not ended after this may be abandoned (放弃).

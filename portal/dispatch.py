@@ -175,10 +175,35 @@ def sweep(now: datetime | None = None, lock_seconds: int | None = None) -> dict[
         from portal.domain import opening  # the domain imports this module
 
         closed = opening.close_due(session, now_naive)
+        biddings = close_biddings(session, now_naive)  # the workers' closers do it sooner
     finally:
         session.rollback()
     connection.set(LAST_RUN_KEY, now_naive.replace(tzinfo=UTC).isoformat())
-    return {"released": released, "queued": queued, "openings_closed": closed}
+    return {"released": released, "queued": queued, "openings_closed": closed,
+            "biddings_closed": biddings}
+
+
+def close_biddings(session: Session, now: datetime) -> int:
+    from portal.domain import biddings  # the domain imports this module
+
+    return biddings.close_due(session, now)
+
+
+def run_closer(app: Flask, period: float, stop: threading.Event) -> None:
+    """二次竞价 closes at its end time whether or not anyone is looking: every ``period``
+    seconds each worker records the closes that are due (once each, whichever worker is
+    first). The database only: a Redis outage does not delay a close."""
+    while not stop.is_set():
+        try:
+            with app.app_context():
+                session = db.session()
+                try:
+                    close_biddings(session, utcnow())
+                finally:
+                    session.rollback()
+        except Exception:  # noqa: BLE001  (the database away: try again next period)
+            log.warning("closing due biddings failed; retrying", exc_info=True)
+        stop.wait(period)
 
 
 def last_run() -> datetime | None:

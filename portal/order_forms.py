@@ -5,8 +5,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, SelectField, StringField, TelField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 QUANTITY = {"inputmode": "decimal", "maxlength": 12}
 
@@ -85,3 +93,31 @@ class QuoteForm(FlaskForm):
     unit_price = StringField(_l("报价单价（元）"), render_kw={"inputmode": "decimal"},
                              validators=[DataRequired(_l("请填写报价。")), Length(max=20)])
     note = TextAreaField(_l("报价说明"), validators=[Length(max=500)])
+
+
+class BiddingForm(FlaskForm):
+    """新增二次竞价项目."""
+
+    requirement = TextAreaField(_l("采购需求"), validators=[
+        DataRequired(_l("请填写采购需求。")), Length(max=2000)])
+    quantity = StringField(_l("数量"), render_kw=QUANTITY,
+                           validators=[DataRequired(_l("请填写数量。")), Length(max=12)])
+    unit = StringField(_l("单位"), validators=[Length(max=20)])
+    max_unit_price = StringField(_l("最高限制单价（元）"), render_kw={"inputmode": "decimal"},
+                                 validators=[DataRequired(_l("请填写最高限制单价。")),
+                                             Length(max=20)])
+    plan_line = SelectField(_l("采购计划明细"),
+                            validators=[InputRequired(_l("请选择采购计划明细。"))])
+    delivery_place = StringField(_l("交货地点"), validators=[
+        DataRequired(_l("请填写交货地点。")), Length(max=256)])
+    start = DateTimeLocalField(_l("竞价开始时间（北京时间）"), format="%Y-%m-%dT%H:%M",
+                               validators=[InputRequired(_l("请填写竞价开始时间。"))])
+    duration_minutes = IntegerField(_l("竞价时长（分钟）"), default=30, validators=[
+        InputRequired(_l("请填写竞价时长。")),
+        NumberRange(min=1, max=14400, message=_l("竞价时长须在 1 分钟到 240 小时之间。"))])
+
+
+class BidForm(FlaskForm):
+    unit_price = StringField(_l("报价单价（元）"), render_kw={"inputmode": "decimal"},
+                             validators=[DataRequired(_l("请填写报价。")), Length(max=20)])
+    product = SelectField(_l("报价产品"), validate_choice=False)

@@ -30,7 +30,6 @@ from portal.models import (
     Document,
     Order,
     OrderLine,
-    OrderStatus,
     OrgKind,
     Position,
     SelectionStatus,
@@ -210,29 +209,17 @@ def confirm(session: Session, actor: User, selection: DirectSelection) -> Order:
         raise TransitionNotAllowed(_("供应商报价后才能确认成交结果。"))
     price, total = selection.quote_price, quote_total(selection)
     assert price is not None and total is not None
-    row = selection.shortlisted
-    now = utcnow()
-    order = Order(number="", purchaser_org_id=selection.purchaser_org_id,
-                  seller_org_id=selection.seller_org_id, plan_id=selection.plan_id,
-                  plan_line=selection.plan_line, total=total, status=OrderStatus.accepted,
-                  delivery_address=selection.delivery_address, contact=selection.contact,
-                  phone=selection.phone, created_by=actor.id, sent_at=now, decided_at=now)
-    order.lines.append(OrderLine(
-        shortlisted_id=row.id, product_id=row.product_id, category=row.lot_name,
-        name=row.product or row.lot_name, unit=selection.unit, quantity=selection.quantity,
-        unit_price=price, amount=total))
-    session.add(order)
-    session.flush()
-    order.number = orders.number_for(order)
-    plan = session.get(Document, selection.plan_id)
+    row, plan = selection.shortlisted, session.get(Document, selection.plan_id)
     assert plan is not None
-    plans.release(session, actor, SUBJECT, selection.id,
-                  _("直接选定成交，改由订单 %(n)s 使用", n=order.number))
-    plans.spend(session, actor, plan, selection.plan_line, total, orders.SUBJECT, order.id)
-    audit.record(session, actor=actor, action="order.created", subject_type=orders.SUBJECT,
-                 subject_id=order.id, after=order.status.value,
-                 detail={"number": order.number, "direct_selection": selection.number,
-                         "total": f"{total:.2f}"})
+    order = orders.accepted(
+        session, actor, seller_org_id=selection.seller_org_id, plan=plan,
+        plan_line=selection.plan_line, line=OrderLine(
+            shortlisted_id=row.id, product_id=row.product_id, category=row.lot_name,
+            name=row.product or row.lot_name, unit=selection.unit,
+            quantity=selection.quantity, unit_price=price, amount=total),
+        delivery_address=selection.delivery_address, contact=selection.contact,
+        phone=selection.phone, source=f"{SUBJECT}:{selection.id}")
+    now = utcnow()
     selection.status, selection.order_id = S.succeeded, order.id
     selection.decided_at, selection.decided_by = now, actor.id
     _audit(session, actor, selection, "confirmed", S.to_confirm,

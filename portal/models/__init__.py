@@ -16,6 +16,7 @@ from portal.models.agreement import (
 from portal.models.announcement import Announcement, AnnouncementProcess, BoardVersion
 from portal.models.audit import AuditEvent, AuditHead
 from portal.models.base import BEIJING, Base, beijing, beijing_now, utcnow
+from portal.models.bidding import Bidding, BiddingQuote, BiddingSeller, BiddingStatus
 from portal.models.calendar import CalendarYear
 from portal.models.credential import Credential, CredentialStatus, HolderType
 from portal.models.document import (
@@ -124,6 +125,10 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "BEIJING",
+    "Bidding",
+    "BiddingQuote",
+    "BiddingSeller",
+    "BiddingStatus",
     "Base",
     "beijing",
     "beijing_now",
