@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from flask import Flask
 from flask_babel import get_locale
@@ -54,8 +55,14 @@ def money(value: object) -> str:
     return "" if value is None else format_amount(value)  # type: ignore[arg-type]
 
 
+def quantity(value: Decimal) -> str:
+    """A quantity as typed: 10, 2.5 (never 1E+1, which ``Decimal.normalize`` gives)."""
+    return f"{value.normalize():f}"
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(money)
+    app.add_template_filter(quantity)
     app.add_template_filter(cn_datetime)
     app.add_template_filter(beijing_time)
     app.add_template_filter(local_time)

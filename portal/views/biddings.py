@@ -129,7 +129,7 @@ def show(bidding_id: int) -> Any:
 def state(bidding_id: int) -> Any:
     """The polled panel: the countdown and the seller's own quote state."""
     bidding = biddings.load(db.session(), current_user, bidding_id)
-    return render("biddings/_state.html", **_context(bidding))
+    return render("biddings/show.html", block="state", **_context(bidding))
 
 
 @bp.post("/<int:bidding_id>/<command>")

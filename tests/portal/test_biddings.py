@@ -250,10 +250,12 @@ def test_over_http_quotes_stay_hidden_from_other_suppliers_until_the_close(
             high.get_data(as_text=True)
         assert maker.post(f"/biddings/{bidding.id}/quote", data={
             "csrf_token": csrf_token(page), "unit_price": "5777.77"}).status_code == 302
-        assert "5,777.77" in maker.get(f"/biddings/{bidding.id}/state").get_data(as_text=True)
+        polled = maker.get(f"/biddings/{bidding.id}/state", headers={"HX-Request": "true"})
+        assert polled.status_code == 200 and "5,777.77" in polled.get_data(as_text=True)
         for other in (reseller, signed_in("cg_clerk")):  # another supplier, the purchaser
             for path in (f"/biddings/{bidding.id}", f"/biddings/{bidding.id}/state"):
-                assert "5,777.77" not in other.get(path).get_data(as_text=True)
+                seen = other.get(path, headers={"HX-Request": "true"})
+                assert seen.status_code == 200 and "5,777.77" not in seen.get_data(as_text=True)
         assert signed_in("gys_service").get(f"/biddings/{bidding.id}").status_code == 404
     biddings.close_due(db, bidding.end_at)
     with time_machine.travel(bidding.end_at.replace(tzinfo=UTC)
