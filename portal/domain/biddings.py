@@ -443,7 +443,7 @@ def confirm(session: Session, actor: User, bidding: Bidding, now: datetime) -> O
     if winner.product_id:
         product = session.get(Product, winner.product_id)
         name = product.label if product else name
-    order = orders.accepted(
+    order = orders.from_call_off(
         session, actor, seller_org_id=seller.seller_org_id, plan=plan,
         plan_line=bidding.plan_line, line=OrderLine(
             shortlisted_id=row.id, delegation_id=seller.delegation_id,

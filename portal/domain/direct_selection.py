@@ -211,7 +211,7 @@ def confirm(session: Session, actor: User, selection: DirectSelection) -> Order:
     assert price is not None and total is not None
     row, plan = selection.shortlisted, session.get(Document, selection.plan_id)
     assert plan is not None
-    order = orders.accepted(
+    order = orders.from_call_off(
         session, actor, seller_org_id=selection.seller_org_id, plan=plan,
         plan_line=selection.plan_line, line=OrderLine(
             shortlisted_id=row.id, product_id=row.product_id, category=row.lot_name,

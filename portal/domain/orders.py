@@ -69,30 +69,32 @@ def number_for(order: Order) -> str:
     return f"DD{beijing(order.created_at):%Y%m%d}{order.id:06d}"
 
 
-def accepted(session: Session, actor: User, *, seller_org_id: int, plan: Document,
-             plan_line: int, line: OrderLine, delivery_address: str, contact: str, phone: str,
-             source: str) -> Order:
-    """An order the seller has accepted already: the result of a call-off the purchaser
-    confirmed (a quote of 直接选定 or the winner of 二次竞价). ``source`` names the call-off whose
-    plan reservation it takes over: released, the order spends its own amount. The caller
-    commits."""
+def from_call_off(session: Session, actor: User, *, seller_org_id: int, plan: Document,
+                  plan_line: int, line: OrderLine, delivery_address: str, contact: str,
+                  phone: str, source: str | None) -> Order:
+    """The order of a call-off the purchaser decided: accepted already when the seller quoted
+    it (``source``, a confirmed 直接选定 or 二次竞价 ``"<kind>:<id>"``, whose plan reservation the
+    order takes over), else to send (顺序轮候: the supplier whose turn it is accepts or
+    returns it). The order spends its own amount on the plan line. The caller commits."""
     now = utcnow()
     order = Order(number="", purchaser_org_id=actor.org_id, seller_org_id=seller_org_id,
                   plan_id=plan.id, plan_line=plan_line, total=line.amount,
-                  status=S.accepted, delivery_address=delivery_address[:256],
-                  contact=contact[:64], phone=phone[:32], created_by=actor.id, sent_at=now,
-                  decided_at=now)
+                  status=S.accepted if source else S.created,
+                  delivery_address=delivery_address[:256], contact=contact[:64],
+                  phone=phone[:32], created_by=actor.id,
+                  sent_at=now if source else None, decided_at=now if source else None)
     order.lines.append(line)
     session.add(order)
     session.flush()
     order.number = number_for(order)
-    source_type, source_id = source.split(":")
-    plans.release(session, actor, source_type, int(source_id),
-                  _("成交，改由订单 %(n)s 使用", n=order.number))
+    if source:
+        source_type, source_id = source.split(":")
+        plans.release(session, actor, source_type, int(source_id),
+                      _("成交，改由订单 %(n)s 使用", n=order.number))
     plans.spend(session, actor, plan, plan_line, order.total, SUBJECT, order.id)
     audit.record(session, actor=actor, action="order.created", subject_type=SUBJECT,
                  subject_id=order.id, after=order.status.value,
-                 detail={"number": order.number, "source": source,
+                 detail={"number": order.number, "source": source or "rotation",
                          "total": f"{order.total:.2f}"})
     return order
 

@@ -148,13 +148,16 @@ def test_the_close_is_recorded_once_whatever_number_of_workers_see_it(app, make_
     biddings.join(db, user(db, "gys_mfr"), bidding)
     biddings.quote(db, user(db, "gys_mfr"), bidding, "5800", None, bidding.start_at)
     end, closed, barrier = bidding.end_at, [], threading.Barrier(3)
+    # made here: building apps in threads at once trips CPython 3.11's compiler (the AST
+    # recursion-depth check is not thread-safe)
+    apps = [make_app() for _ in range(3)]
 
-    def worker() -> None:
-        with make_app().app_context():
+    def worker(worker_app) -> None:
+        with worker_app.app_context():
             barrier.wait()
             closed.append(biddings.close_due(portal_db.session(), end + timedelta(seconds=1)))
 
-    threads = [threading.Thread(target=worker) for _ in range(3)]
+    threads = [threading.Thread(target=worker, args=(a,)) for a in apps]
     for thread in threads:
         thread.start()
     for thread in threads:
