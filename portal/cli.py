@@ -260,6 +260,42 @@ def verify() -> None:
     sys.exit(1)
 
 
+@main.group(name="rotation")
+def rotation_group() -> None:
+    """The hash-chained ledgers of 顺序轮候."""
+
+
+@rotation_group.command(name="verify")
+@click.argument("project_number")
+def verify_rotation(project_number: str) -> None:
+    """Check each lot's rotation ledger of a project; exit 1 if any entry was changed, removed
+    or reordered."""
+    from sqlalchemy import select
+
+    from portal import db
+    from portal.domain import rotation
+    from portal.models import Project, ShortlistedSupplier
+
+    with _app_context():
+        session = db.session()
+        project = session.scalar(select(Project).where(Project.number == project_number))
+        if project is None:
+            click.echo(f"没有编号为 {project_number} 的项目", err=True)
+            sys.exit(2)
+        lots = sorted(set(session.scalars(select(ShortlistedSupplier.lot_number).where(
+            ShortlistedSupplier.project_id == project.id))))
+        chains = rotation.public_ledgers(session, project, lots)
+    if not chains:
+        click.echo("该项目没有顺序轮候记录")
+    for lot, chain in chains.items():
+        if chain.broken is None:
+            click.echo(f"第{lot}包：共 {len(chain.entries)} 条，哈希链完整")
+        else:
+            click.echo(f"第{lot}包：自第 {chain.broken} 条起与哈希链不一致", err=True)
+    if any(chain.broken is not None for chain in chains.values()):
+        sys.exit(1)
+
+
 @main.group(name="holidays")
 def holidays_group() -> None:
     """法定节假日安排 (the working-day calendar behind time limits)."""

@@ -41,6 +41,13 @@ class CheckoutForm(FlaskForm):
                                              Length(max=32)])
 
 
+class RotationForm(CheckoutForm):
+    """轮候下单: the quantity, then a plan line and where to deliver, as at checkout."""
+
+    quantity = StringField(_l("数量"), default="1", render_kw=QUANTITY,
+                           validators=[DataRequired(_l("请填写数量。")), Length(max=12)])
+
+
 class OrderReasonForm(FlaskForm):
     reason = TextAreaField(_l("原因"), validators=[DataRequired(_l("请填写原因。")),
                                                  Length(max=500)])

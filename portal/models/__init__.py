@@ -68,6 +68,7 @@ from portal.models.response import (
     ResponseAttachment,
     ResponseStatus,
 )
+from portal.models.rotation import RotationEntry
 from portal.models.seal import Seal, SealStatus
 from portal.models.user import Position, User, UserPosition
 
@@ -92,6 +93,7 @@ __all__ = [
     "OrderStatus",
     "PlanSpending",
     "Product",
+    "RotationEntry",
     "ProductKind",
     "CreditResult",
     "Evaluation",

@@ -13,6 +13,7 @@ from werkzeug.exceptions import NotFound
 
 from portal import db
 from portal.board import agreements
+from portal.domain import rotation
 from portal.policy import PUBLIC, access
 from portal.web import render
 
@@ -26,9 +27,11 @@ def show(project_id: int) -> Any:
     project = agreements.public_project(session, project_id)
     if project is None:
         raise NotFound()
-    body, status = render("board/agreement.html", project=project,
-                          lots=agreements.lots(session, project),
-                          ocid=agreements.ocid_of(session, project))
+    lots = agreements.lots(session, project)
+    body, status = render("board/agreement.html", project=project, lots=lots,
+                          ocid=agreements.ocid_of(session, project),
+                          ledgers=rotation.public_ledgers(session, project,
+                                                          [lot.number for lot in lots]))
     response = Response(body, status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-cache"
     return response
