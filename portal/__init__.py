@@ -103,15 +103,25 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     for blueprint in (shortlisted.bp, delegations.bp, open_applications.bp, agreement_board.bp):
         app.register_blueprint(blueprint)
     # issue 15: stage two
+    import portal.domain.awards  # noqa: F401  (非入围合同授予 due on 我的待办)
     import portal.domain.biddings  # noqa: F401  (二次竞价 due on 我的待办)
     import portal.domain.contract_filing  # noqa: F401  (filings due on 我的待办)
     import portal.domain.direct_selection  # noqa: F401  (quotes and results due on 我的待办)
     import portal.domain.order_contracts  # noqa: F401  (a contract keeps its order's figures)
     import portal.domain.orders  # noqa: F401  (orders due on 我的待办)
-    from portal.views import biddings, cart, catalogue, filings, orders, plans, selections
+    from portal.views import (
+        awards,
+        biddings,
+        cart,
+        catalogue,
+        filings,
+        orders,
+        plans,
+        selections,
+    )
 
     for blueprint in (plans.bp, catalogue.bp, cart.bp, orders.bp, filings.bp, selections.bp,
-                      biddings.bp):
+                      biddings.bp, awards.bp):
         app.register_blueprint(blueprint)
 
     sessions.init_app(app)  # the origin check comes before the access rules

@@ -128,3 +128,22 @@ class BidForm(FlaskForm):
     unit_price = StringField(_l("报价单价（元）"), render_kw={"inputmode": "decimal"},
                              validators=[DataRequired(_l("请填写报价。")), Length(max=20)])
     product = SelectField(_l("报价产品"), validate_choice=False)
+
+
+class AwardForm(FlaskForm):
+    """申请非入围合同授予."""
+
+    supplier = SelectField(_l("未入围供应商"), coerce=int,
+                           validators=[InputRequired(_l("请选择供应商。"))])
+    quantity = StringField(_l("采购数量"), render_kw=QUANTITY,
+                           validators=[DataRequired(_l("请填写数量。")), Length(max=12)])
+    controlled_price = StringField(_l("控制单价（元）"), render_kw={"inputmode": "decimal"},
+                                   validators=[DataRequired(_l("请填写控制单价。")),
+                                               Length(max=20)])
+    reason = TextAreaField(_l("申请理由"), validators=[DataRequired(_l("请说明申请理由。")),
+                                                   Length(max=1000)])
+    evidence = FileField(_l("证明材料（PDF）"))
+
+
+class AwardDecisionForm(FlaskForm):
+    note = TextAreaField(_l("审核意见"), validators=[Length(max=500)])

@@ -31,7 +31,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from portal.domain import audit, catalogue, lifecycle, notices, orders, products
+from portal.domain import audit, awards, catalogue, lifecycle, notices, orders, products
 from portal.domain import purchasing_plans as plans
 from portal.domain.cart import quantity_of
 from portal.domain.errors import Forbidden, InvalidInput, NotFound, TransitionNotAllowed
@@ -42,6 +42,7 @@ from portal.models import (
     BiddingSeller,
     BiddingStatus,
     Document,
+    NonShortlistedAward,
     Order,
     OrderLine,
     OrgKind,
@@ -114,12 +115,17 @@ def invitees(session: Session, purchaser: User, project: Project, lot_number: st
 
 
 def create(session: Session, actor: User, project: Project, lot_number: str, plan: Document,
-           line_number: int, request: Request, now: datetime) -> Bidding:
-    """新增项目: the bidding and its 二次竞价公告 drafted (to preview, then :func:`publish`)."""
+           line_number: int, request: Request, now: datetime,
+           award: NonShortlistedAward | None = None) -> Bidding:
+    """新增项目: the bidding and its 二次竞价公告 drafted (to preview, then :func:`publish`).
+    ``award``: an approved 非入围合同授予 of the lot, whose controlled price is the maximum and
+    whose supplier is invited beside the lot's sellers."""
     _purchaser_clerk(actor)
     offers = invitees(session, actor, project, lot_number, beijing(now))
     if not offers:
         raise TransitionNotAllowed(_("该采购包没有可向本单位供货的入围供应商，不能发起二次竞价。"))
+    if award is not None:
+        awards.require_usable(session, actor, award, offers[0].shortlisted)
     category = offers[0].shortlisted.lot_name
     requirement = request.requirement.strip()
     if not requirement:
@@ -130,6 +136,9 @@ def create(session: Session, actor: User, project: Project, lot_number: str, pla
     if ceiling > highest:
         raise InvalidInput(_("最高限制单价 %(max)s 元高于框架协议价格（最高 %(price)s 元），"
                              "不能发起。", max=f"{ceiling:,.2f}", price=f"{highest:,.2f}"))
+    if award is not None and ceiling > award.controlled_price:
+        raise InvalidInput(_("最高限制单价 %(max)s 元高于非入围合同授予的控制单价 %(price)s 元。",
+                             max=f"{ceiling:,.2f}", price=f"{award.controlled_price:,.2f}"))
     start = request.start.replace(second=0, microsecond=0) - BEIJING  # whole minutes, in UTC
     if start < now:
         raise InvalidInput(_("竞价开始时间不能早于当前时间（%(now)s）。",
@@ -157,6 +166,11 @@ def create(session: Session, actor: User, project: Project, lot_number: str, pla
             seller_org_id=offer.seller.id, shortlisted_id=offer.shortlisted.id,
             delegation_id=offer.delegation.id if offer.delegation else None,
             cap_price=min(ceiling, offer.price), own_price=offer.price))
+    if award is not None:
+        bidding.award_id = award.id
+        bidding.sellers.append(BiddingSeller(
+            seller_org_id=award.supplier_org_id, shortlisted_id=None,
+            cap_price=min(ceiling, award.controlled_price), own_price=award.controlled_price))
     session.add(bidding)
     try:
         session.flush()
@@ -321,6 +335,8 @@ def quote(session: Session, actor: User, bidding: Bidding, unit_price: str,
 def _product(session: Session, seller: BiddingSeller, product_id: str | None) -> int | None:
     """The stocked product quoted: the manufacturer's, of the shortlisted product's 品目."""
     row = seller.shortlisted
+    if row is None:  # the non-shortlisted supplier: it has no product in the agreement
+        return None
     if row.product_id is None and not product_id:
         return None
     shortlisted = session.get(Product, row.product_id) if row.product_id else None
@@ -333,8 +349,8 @@ def product_choices(session: Session, seller: BiddingSeller) -> list[Product]:
     """The stocked products a seller may quote: its manufacturer's, of the shortlisted
     product's 品目 (none when the agreement names no product)."""
     row = seller.shortlisted
-    shortlisted = session.get(Product, row.product_id) if row.product_id else None
-    if shortlisted is None:
+    shortlisted = session.get(Product, row.product_id) if row and row.product_id else None
+    if row is None or shortlisted is None:
         return []
     return products.stocked_for(session, row.supplier, shortlisted.category)
 
@@ -438,8 +454,10 @@ def confirm(session: Session, actor: User, bidding: Bidding, now: datetime) -> O
     seller, plan = winner.seller, session.get(Document, bidding.plan_id)
     assert plan is not None
     total = (winner.unit_price * bidding.quantity).quantize(CENT)
-    row = seller.shortlisted
-    name = row.product or bidding.category
+    # the lot's row: the winner's own, or for the non-shortlisted supplier of a 非入围合同授予
+    # the row its application started from (the lot and agreement the purchase is under)
+    row = seller.shortlisted or _award_row(session, bidding)
+    name = (row.product if seller.shortlisted else None) or bidding.category
     if winner.product_id:
         product = session.get(Product, winner.product_id)
         name = product.label if product else name
@@ -469,20 +487,28 @@ def confirm(session: Session, actor: User, bidding: Bidding, now: datetime) -> O
     return order
 
 
+def _award_row(session: Session, bidding: Bidding) -> ShortlistedSupplier:
+    award = session.get(NonShortlistedAward, bidding.award_id) if bidding.award_id else None
+    assert award is not None, "a seller without a shortlisted row came from an award"
+    return award.shortlisted
+
+
 def _deal_data(bidding: Bidding, winner: BiddingQuote, total: Decimal,
                now: datetime) -> dict[str, object]:
-    project = bidding.sellers[0].shortlisted.project
+    project = bidding.project
     purchaser, org = bidding.purchaser, winner.seller.seller
     return {
         "project_name": f"{purchaser.name}{bidding.category}二次竞价",
         "project_number": bidding.number, "agreement_name": f"{project.name}框架协议",
-        "agreement_number": project.number, "deal_method": "secondary_bidding",
+        "agreement_number": project.number,
         "purchaser": {"name": purchaser.name, "address": purchaser.address,
                       "contact": purchaser.contact, "phone": purchaser.phone},
         "supplier": {"name": org.name, "address": org.address},
-        "items": [{"name": bidding.category, "specification": winner.seller.shortlisted.product
-                   or bidding.category, "quantity": f"{bidding.quantity:f}",
+        "items": [{"name": bidding.category, "specification": (
+                       winner.seller.shortlisted.product if winner.seller.shortlisted
+                       else "") or bidding.category, "quantity": f"{bidding.quantity:f}",
                    "unit": bidding.unit, "unit_price": f"{winner.unit_price:.2f}"}],
+        "deal_method": "non_shortlisted_award" if bidding.award_id else "secondary_bidding",
         "deal_amount": f"{total:.2f}", "decision_date": f"{beijing(now):%Y-%m-%d}",
         "announcement_date": f"{beijing(now):%Y-%m-%d}",
     }

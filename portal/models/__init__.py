@@ -16,7 +16,14 @@ from portal.models.agreement import (
 from portal.models.announcement import Announcement, AnnouncementProcess, BoardVersion
 from portal.models.audit import AuditEvent, AuditHead
 from portal.models.base import BEIJING, Base, beijing, beijing_now, utcnow
-from portal.models.bidding import Bidding, BiddingQuote, BiddingSeller, BiddingStatus
+from portal.models.bidding import (
+    AwardStatus,
+    Bidding,
+    BiddingQuote,
+    BiddingSeller,
+    BiddingStatus,
+    NonShortlistedAward,
+)
 from portal.models.calendar import CalendarYear
 from portal.models.credential import Credential, CredentialStatus, HolderType
 from portal.models.document import (
@@ -127,7 +134,9 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "BEIJING",
+    "AwardStatus",
     "Bidding",
+    "NonShortlistedAward",
     "BiddingQuote",
     "BiddingSeller",
     "BiddingStatus",

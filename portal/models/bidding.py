@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.models.agreement import ResellerDelegation, ShortlistedSupplier
 from portal.models.base import Base, utcnow
 from portal.models.org import Organisation
+from portal.models.project import Project
 
 
 class BiddingStatus(enum.StrEnum):
@@ -63,11 +64,15 @@ class Bidding(Base):
     end_reason: Mapped[str | None] = mapped_column(String(500))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), unique=True)
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), unique=True)
+    # the approved 非入围合同授予 this bidding was made from (its supplier invited too)
+    award_id: Mapped[int | None] = mapped_column(ForeignKey("non_shortlisted_awards.id"),
+                                                 unique=True)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     purchaser: Mapped[Organisation] = relationship()
+    project: Mapped[Project] = relationship()
     sellers: Mapped[list[BiddingSeller]] = relationship(
         back_populates="bidding", cascade="all, delete-orphan", order_by="BiddingSeller.id")
 
@@ -82,7 +87,8 @@ class BiddingSeller(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     bidding_id: Mapped[int] = mapped_column(ForeignKey("biddings.id"), index=True)
     seller_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    shortlisted_id: Mapped[int] = mapped_column(ForeignKey("shortlisted_suppliers.id"))
+    # None: the non-shortlisted supplier of an approved 非入围合同授予
+    shortlisted_id: Mapped[int | None] = mapped_column(ForeignKey("shortlisted_suppliers.id"))
     delegation_id: Mapped[int | None] = mapped_column(ForeignKey("reseller_delegations.id"))
     cap_price: Mapped[Decimal] = mapped_column(Numeric(16, 2))
     own_price: Mapped[Decimal] = mapped_column(Numeric(16, 2))  # its agreement (listed) price
@@ -90,7 +96,7 @@ class BiddingSeller(Base):
 
     bidding: Mapped[Bidding] = relationship(back_populates="sellers")
     seller: Mapped[Organisation] = relationship()
-    shortlisted: Mapped[ShortlistedSupplier] = relationship()
+    shortlisted: Mapped[ShortlistedSupplier | None] = relationship()
     delegation: Mapped[ResellerDelegation | None] = relationship()
 
 
@@ -109,3 +115,45 @@ class BiddingQuote(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     seller: Mapped[BiddingSeller] = relationship()
+
+
+class AwardStatus(enum.StrEnum):
+    submitted = "submitted"  # 待审核 (by the collector's clerk)
+    approved = "approved"  # 审核通过: the purchaser may make a bidding of it
+    rejected = "rejected"  # 未通过, with the reason
+
+
+class NonShortlistedAward(Base):
+    """非入围合同授予 (seed 000 §三 1.3): from a product's page the purchaser applies to buy the
+    quantity from a supplier outside the shortlist at a controlled unit price below the
+    agreement price, with evidence that it supplies a conforming product cheaper; the collector
+    reviews; an approved application becomes a 二次竞价 in which that supplier is invited."""
+
+    __tablename__ = "non_shortlisted_awards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purchaser_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    collector_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    shortlisted_id: Mapped[int] = mapped_column(ForeignKey("shortlisted_suppliers.id"))
+    supplier_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    controlled_price: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    agreement_price: Mapped[Decimal] = mapped_column(Numeric(16, 2))  # the lowest, when applied
+    reason: Mapped[str] = mapped_column(String(1000))
+    evidence_sha256: Mapped[str] = mapped_column(String(64))
+    evidence_filename: Mapped[str] = mapped_column(String(200))
+    status: Mapped[AwardStatus] = mapped_column(
+        Enum(AwardStatus, native_enum=False, length=16), default=AwardStatus.submitted
+    )
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_note: Mapped[str | None] = mapped_column(String(500))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    purchaser: Mapped[Organisation] = relationship(foreign_keys=[purchaser_org_id])
+    supplier: Mapped[Organisation] = relationship(foreign_keys=[supplier_org_id])
+    shortlisted: Mapped[ShortlistedSupplier] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

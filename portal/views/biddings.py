@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,11 +16,11 @@ from flask_wtf import FlaskForm
 from werkzeug.exceptions import NotFound
 
 from portal import db
-from portal.domain import biddings, catalogue
+from portal.domain import awards, biddings, catalogue
 from portal.domain import purchasing_plans as plans
 from portal.domain.errors import Forbidden, InvalidInput, TransitionNotAllowed
 from portal.domain.errors import NotFound as DomainNotFound
-from portal.models import Bidding, OrgKind, beijing_now, utcnow
+from portal.models import Bidding, NonShortlistedAward, OrgKind, beijing_now, utcnow
 from portal.order_forms import BiddingForm, BidForm, OrderReasonForm
 from portal.policy import Access, access
 from portal.web import render
@@ -51,33 +51,46 @@ def _offer(key: str) -> catalogue.Offer:
     return offer
 
 
+def _award(raw: str | None) -> NonShortlistedAward | None:
+    """The approved 非入围合同授予 a bidding is made from (``?award=`` / the hidden field)."""
+    if not raw or not raw.isdigit():
+        return None
+    return awards.load(db.session(), current_user, int(raw))
+
+
 def _new_page(offer: catalogue.Offer, form: BiddingForm, status: int = 200,
-              refusal: str | None = None) -> Any:
+              refusal: str | None = None, award: NonShortlistedAward | None = None) -> Any:
     form.plan_line.choices = [("", "")] + plans.line_choices(
         db.session(), current_user.org_id, offer.shortlisted.lot_name)
     sellers = biddings.invitees(db.session(), current_user, offer.shortlisted.project,
                                 offer.shortlisted.lot_number, beijing_now())
     return render("biddings/new.html", status, offer=offer, form=form, refusal=refusal,
-                  sellers=sellers)
+                  sellers=sellers, award=award)
 
 
 @bp.get("/new/<key>")
 @access(PURCHASERS)
 def new(key: str) -> Any:
     offer, org = _offer(key), current_user.org
+    award = _award(request.args.get("award"))
     soon = beijing_now().replace(second=0, microsecond=0) + timedelta(minutes=30)
-    return _new_page(offer, BiddingForm(unit=offer.unit, delivery_place=org.address,
-                                        start=soon - timedelta(minutes=soon.minute % 5)))
+    form = BiddingForm(unit=offer.unit, delivery_place=org.address,
+                       start=soon - timedelta(minutes=soon.minute % 5))
+    if award is not None:
+        form.quantity.data = f"{award.quantity.normalize():f}"
+        form.max_unit_price.data = f"{award.controlled_price:.2f}"
+    return _new_page(offer, form, award=award)
 
 
 @bp.post("/new/<key>")
 @access(PURCHASERS)
 def create(key: str) -> Any:
     offer, form = _offer(key), BiddingForm()
+    award = _award(request.form.get("award"))
     form.plan_line.choices = [("", "")] + plans.line_choices(
         db.session(), current_user.org_id, offer.shortlisted.lot_name)
     if not form.validate_on_submit():
-        return _new_page(offer, form, 400, _("请按提示修改后再保存。"))
+        return _new_page(offer, form, 400, _("请按提示修改后再保存。"), award)
     plan_id, line = (int(part) for part in form.plan_line.data.split(":"))
     session = db.session()
     try:
@@ -87,10 +100,10 @@ def create(key: str) -> Any:
                 requirement=form.requirement.data, quantity=form.quantity.data,
                 unit=form.unit.data or "", max_unit_price=form.max_unit_price.data,
                 delivery_place=form.delivery_place.data, start=form.start.data,
-                duration_minutes=form.duration_minutes.data), utcnow())
+                duration_minutes=form.duration_minutes.data), utcnow(), award=award)
     except REFUSALS as refused:
         session.rollback()
-        return _new_page(offer, form, refused.status_code, refused.message)
+        return _new_page(offer, form, refused.status_code, refused.message, award)
     flash(_("已生成二次竞价公告，请预览后发布。"))
     return redirect(url_for(".show", bidding_id=bidding.id))
 
