@@ -20,10 +20,11 @@ bidding before the close with a reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -212,6 +213,37 @@ def announcement_data(bidding: Bidding, project: Project, now: datetime) -> dict
                          "由低到高排序，报价相同的以先提交者为先。</p>",
         "project_contact": {"name": purchaser.contact, "phone": purchaser.phone},
     }
+
+
+def _matches_bidding(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """A bidding's 二次竞价公告 says what the bidding is: its start, quantity and maximum price
+    (edited in the wizard, they would announce another bidding than the one run)."""
+    from portal import db
+
+    bidding = db.session().scalar(select(Bidding).where(Bidding.announcement_id == doc.id))
+    if bidding is None:
+        return {}
+    errors: dict[str, list[str]] = {}
+    start = data.get("start_time")
+    said = start.strftime("%Y-%m-%dT%H:%M") if isinstance(start, datetime) else str(start)[:16]
+    if said != f"{beijing(bidding.start_at):%Y-%m-%dT%H:%M}":
+        errors["start_time"] = [_("须与竞价项目一致：%(start)s",
+                                  start=f"{beijing(bidding.start_at):%Y-%m-%d %H:%M}")]
+    items = list(data.get("items") or ())
+    first = items[0] if items else {}
+    for key, expected in (("quantity", bidding.quantity),
+                          ("max_unit_price", bidding.max_unit_price)):
+        try:
+            same = Decimal(str(first.get(key))) == expected
+        except (InvalidOperation, TypeError):
+            same = False
+        if len(items) != 1 or not same:
+            errors.setdefault(f"items-0-{key}", []).append(
+                _("须与竞价项目一致：%(value)s", value=f"{expected:f}"))
+    return errors
+
+
+lifecycle.register_rule("bidding_announcement", _matches_bidding)
 
 
 def _audit(session: Session, actor: User | None, bidding: Bidding, action: str,

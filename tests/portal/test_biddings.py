@@ -266,3 +266,21 @@ def test_over_http_quotes_stay_hidden_from_other_suppliers_until_the_close(
         page = signed_in("cg_clerk").get(f"/biddings/{bidding.id}").get_data(as_text=True)
         assert "5,777.77" in page and "拟成交" in page and "确认成交结果" in page
         assert "5,777.77" not in reseller.get(f"/biddings/{bidding.id}").get_data(as_text=True)
+
+
+def test_the_announcement_cannot_be_edited_into_another_bidding(db, world) -> None:
+    from portal.domain import lifecycle
+
+    now = utcnow()
+    bidding = _create(db, world, now + timedelta(minutes=5))
+    doc = db.get(Document, bidding.announcement_id)
+    data = lifecycle.draft_formdata(doc)
+    data["start_time"] = f"{beijing(now + timedelta(days=1)):%Y-%m-%dT%H:%M}"
+    data["items-0-max_unit_price"] = "6500.00"
+    for step in lifecycle.kind_of(doc).steps:
+        lifecycle.save_step(db, user(db, "cg_clerk"), doc, None, step.slug, data)
+    with pytest.raises(lifecycle.SubmissionInvalid) as refused:
+        biddings.publish(db, user(db, "cg_clerk"), bidding, now)
+    assert set(refused.value.errors) >= {"start_time", "items-0-max_unit_price"}
+    db.rollback()
+    assert bidding.status is BiddingStatus.pending and doc.status is DocumentStatus.draft
