@@ -14,8 +14,13 @@ them. The delay of each is its recorded ``closed_at`` minus its ``end_at``; the 
 the same end time. Prints p50, p99 and max for both and the ratio, and how many biddings were
 closed more than once (must be 0).
 
-Not measured yet (issue 16 left open for it): 200 suppliers quoting in the last 10 seconds
-against the app under gunicorn.
+Then, with ``--quoters`` (default 200): that many suppliers, each signed in with its own session,
+quote in the last 10 seconds of one bidding against the app under ``gunicorn -w 2`` (the
+workers closing it), each at a random moment of those 10 seconds; then the same clients POST
+at the same moments to a bare Flask endpoint under the same gunicorn settings. Prints quotes
+accepted, refused, lost (answered 302 but not in the database, or no answer: must be 0), and
+p50/p99 latency beside the bare endpoint's. The suppliers are invited by rows written straight
+into the database (the same shortcut).
 """
 
 from __future__ import annotations
@@ -33,10 +38,21 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 VENV_BIN = Path(sys.executable).parent
+
+
+# The bare baseline: ``gunicorn benchmarks.bidding:bare_app`` (run from the repository root).
+bare_app = Flask("bare")
+
+
+@bare_app.route("/", methods=["GET", "POST"])
+def hello() -> str:
+    return "Hello, bidding"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -49,6 +65,7 @@ def main() -> None:
     parser.add_argument("--biddings", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--spread", type=float, default=5.0)
+    parser.add_argument("--quoters", type=int, default=200)
     args = parser.parse_args()
 
     from fault_drill import RedisServer
@@ -121,6 +138,7 @@ def main() -> None:
                 AuditEvent.action.in_(("bidding.closed", "bidding.failed"))))
             for timer in timers:
                 timer.join()
+            load = quoting_load(session, env, work, world, args.quoters) if args.quoters else None
     finally:
         for worker in workers:
             worker.terminate()
@@ -143,6 +161,165 @@ def main() -> None:
     print(f"ratio ours / peer at p99: ×{percentile(ours, .99) / floor:.1f} "
           f"(target: closed within 1 s of the end: p99 {percentile(ours, .99):.3f} s)")
     print(f"mean delay ours {statistics.mean(ours):.3f} s")
+    if load:
+        print()
+        print(f"{args.quoters} suppliers quoting in the last 10 s of one bidding "
+              "(gunicorn -w 2, each client its own session):")
+        print(f"  accepted {load['accepted']}, refused {load['refused']}, "
+              f"lost {load['lost']} (must be 0); quotes in the database {load['stored']}")
+        print(f"{'':28}{'p50 ms':>10}{'p99 ms':>10}")
+        for name in ("quote (ours)", "bare Flask (peer)"):
+            values = load[name]
+            print(f"{name:28}{percentile(values, .5):10.1f}{percentile(values, .99):10.1f}")
+        ours_p99 = percentile(load["quote (ours)"], .99)
+        bare_p99 = percentile(load["bare Flask (peer)"], .99)
+        print(f"ratio ours / bare at p99: ×{ours_p99 / bare_p99:.1f}")
+
+
+def quoting_load(session: Any, env: dict[str, str], work: Path, world: Any,
+                 count: int) -> dict[str, Any]:
+    """Suppliers invited to one bidding, signed in over HTTP, quoting in its last 10 seconds."""
+    import random
+    import re
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+    from http.cookiejar import CookieJar
+
+    from board import _free_port, _serve, _stop
+    from sqlalchemy import func, insert, select
+
+    from portal.demo import DEMO_PASSWORD, demo_uscc
+    from portal.domain import accounts
+    from portal.models import (
+        Bidding,
+        BiddingQuote,
+        BiddingSeller,
+        BiddingStatus,
+        OrgKind,
+        Position,
+        Region,
+        SupplierKind,
+        User,
+        utcnow,
+    )
+    from portal.views.auth import hasher
+
+    region = session.scalar(select(Region).where(Region.code == "150100"))
+    password_hasher = hasher()
+    users = []
+    for i in range(count):
+        org = accounts.create_organisation(
+            session, actor=None, name=f"压测供应商{i:03d}有限公司",
+            uscc=demo_uscc("91", "150100", 5000 + i), kind=OrgKind.supplier, region=region,
+            supplier_kind=SupplierKind.manufacturer)
+        users.append(accounts.create_user(
+            session, actor=None, hasher=password_hasher, username=f"bench{i:03d}",
+            display_name=f"压测{i:03d}", password=DEMO_PASSWORD, org=org,
+            positions=frozenset({Position.clerk})))
+    session.commit()
+    buyer = session.scalar(select(User).where(User.username == "cg_clerk"))
+    now = utcnow()
+    bidding_id = session.execute(insert(Bidding).values(
+        number="BENCHLOAD", purchaser_org_id=buyer.org_id, project_id=world.setup.project.id,
+        lot_number="01", category="台式计算机", plan_id=world.plan.id, plan_line=1,
+        requirement="benchmark", quantity=1, unit="台", max_unit_price=6000,
+        delivery_place="—", start_at=now, end_at=now + timedelta(hours=1),
+        status=BiddingStatus.open, created_by=buyer.id, created_at=now, version=1)
+        .returning(Bidding.id)).scalar_one()
+    session.execute(insert(BiddingSeller), [{
+        "bidding_id": bidding_id, "seller_org_id": u.org_id,
+        "shortlisted_id": world.setup.suppliers[0].id, "cap_price": 6000, "own_price": 6000,
+        "joined_at": now} for u in users])
+    session.commit()
+
+    port = _free_port()
+    server = _serve("portal:create_app()", port, env, work / "gunicorn.log")
+    base = f"http://127.0.0.1:{port}"
+    token = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        """A 302 is the answer (a quote accepted, a sign-in done): not followed."""
+
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    try:
+        clients = []
+        for user in users:  # each its own session, as 200 browsers
+            opener = urllib.request.build_opener(
+                urllib.request.HTTPCookieProcessor(CookieJar()), NoRedirect())
+            page = opener.open(f"{base}/login").read().decode()
+            try:
+                opener.open(urllib.request.Request(f"{base}/login", data=urllib.parse.urlencode({
+                    "username": user.username, "password": DEMO_PASSWORD,
+                    "csrf_token": token.search(page).group(1)}).encode(),
+                    headers={"Origin": base}))
+            except urllib.error.HTTPError as signed_in:  # 302 to 我的待办
+                assert signed_in.code == 302, signed_in.code
+            page = opener.open(f"{base}/biddings/{bidding_id}").read().decode()
+            clients.append((opener, token.search(page).group(1)))
+        end = utcnow() + timedelta(seconds=12)
+        session.execute(Bidding.__table__.update().where(Bidding.id == bidding_id)
+                        .values(end_at=end))
+        session.commit()
+        start_in = (end - utcnow()).total_seconds() - 10
+        moments = sorted(random.uniform(0, 9.8) for _ in clients)
+        results: list[tuple[int, float]] = []
+        lock = threading.Lock()
+
+        def quote(opener: Any, csrf: str, at: float, url: str) -> None:
+            time.sleep(max(0.0, at))
+            request = urllib.request.Request(url, data=urllib.parse.urlencode({
+                "csrf_token": csrf, "unit_price": f"{random.randint(5000, 5999)}.00"}).encode(),
+                headers={"Origin": base})
+            began = time.perf_counter()
+            try:
+                status = opener.open(request, timeout=30).status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            except OSError:
+                status = 0
+            with lock:
+                results.append((status, (time.perf_counter() - began) * 1000))
+
+        threads = [threading.Thread(target=quote, args=(
+            opener, csrf, start_in + at, f"{base}/biddings/{bidding_id}/quote"))
+            for (opener, csrf), at in zip(clients, moments, strict=True)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        stored = session.scalar(select(func.count()).select_from(BiddingQuote).where(
+            BiddingQuote.bidding_id == bidding_id))
+    finally:
+        _stop(server)
+    accepted = sum(1 for status, _ms in results if status == 302)
+    refused = sum(1 for status, _ms in results if 400 <= status < 500)
+    lost = (count - accepted - refused) + max(0, accepted - stored)
+
+    bare_port = _free_port()
+    bare = _serve("benchmarks.bidding:bare_app", bare_port, env, work / "bare.log")
+    try:
+        timings: list[float] = []
+
+        def hit(at: float) -> None:
+            time.sleep(at)
+            began = time.perf_counter()
+            urllib.request.urlopen(urllib.request.Request(  # noqa: S310
+                f"http://127.0.0.1:{bare_port}/", data=b"unit_price=5000.00"), timeout=30).read()
+            with lock:
+                timings.append((time.perf_counter() - began) * 1000)
+
+        threads = [threading.Thread(target=hit, args=(at,)) for at in moments]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        _stop(bare)
+    return {"accepted": accepted, "refused": refused, "lost": lost, "stored": stored,
+            "quote (ours)": [ms for _status, ms in results], "bare Flask (peer)": timings}
 
 
 if __name__ == "__main__":
