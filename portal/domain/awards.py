@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from portal import storage
 from portal.domain import audit, catalogue, notices
-from portal.domain.cart import quantity_of
+from portal.domain.cart import price_of, quantity_of
 from portal.domain.errors import Forbidden, InvalidInput, NotFound, TransitionNotAllowed
 from portal.models import (
     AwardStatus,
@@ -70,12 +69,7 @@ def apply(session: Session, actor: User, offer_key: str, supplier_id: int, quant
     if supplier is None:
         raise InvalidInput(_("请从供应商库中选择一家未入围本包的供应商。"))
     amount = quantity_of(quantity)
-    try:
-        price = Decimal(str(controlled_price).strip().replace(",", ""))
-    except InvalidOperation:
-        raise InvalidInput(_("控制单价须为数字。")) from None
-    if not price.is_finite() or price <= 0 or price != price.quantize(Decimal("0.01")):
-        raise InvalidInput(_("控制单价须大于零、最多两位小数。"))
+    price = price_of(controlled_price, _("控制单价"))
     rows = session.scalars(select(ShortlistedSupplier).where(
         ShortlistedSupplier.project_id == row.project_id,
         ShortlistedSupplier.lot_number == row.lot_number))

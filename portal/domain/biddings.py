@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from portal.domain import audit, awards, catalogue, lifecycle, notices, orders, products
 from portal.domain import purchasing_plans as plans
-from portal.domain.cart import quantity_of
+from portal.domain.cart import price_of, quantity_of
 from portal.domain.errors import Forbidden, InvalidInput, NotFound, TransitionNotAllowed
 from portal.models import (
     BEIJING,
@@ -89,15 +89,6 @@ class Request:
     duration_minutes: int
 
 
-def _money(raw: str, what: str) -> Decimal:
-    try:
-        value = Decimal(str(raw).strip().replace(",", ""))
-    except InvalidOperation:
-        raise InvalidInput(_("%(what)s须为数字。", what=what)) from None
-    if not value.is_finite() or value <= 0 or value != value.quantize(CENT):
-        raise InvalidInput(_("%(what)s须大于零、最多两位小数。", what=what))
-    return value
-
 
 def _purchaser_clerk(actor: User) -> None:
     if actor.role is not OrgKind.purchaser or Position.clerk not in actor.positions:
@@ -132,7 +123,7 @@ def create(session: Session, actor: User, project: Project, lot_number: str, pla
     if not requirement:
         raise InvalidInput(_("请填写采购需求。"))
     quantity = quantity_of(request.quantity)
-    ceiling = _money(request.max_unit_price, _("最高限制单价"))
+    ceiling = price_of(request.max_unit_price, _("最高限制单价"))
     highest = max(o.price for o in offers)
     if ceiling > highest:
         raise InvalidInput(_("最高限制单价 %(max)s 元高于框架协议价格（最高 %(price)s 元），"
@@ -150,12 +141,7 @@ def create(session: Session, actor: User, project: Project, lot_number: str, pla
     place = request.delivery_place.strip()
     if not place:
         raise InvalidInput(_("请填写交货地点。"))
-    line = next((p for p in plans.lines(session, plan) if p.number == line_number), None)
-    if line is None:
-        raise InvalidInput(_("请选择采购计划明细。"))
-    if line.category != category:
-        raise InvalidInput(_("采购计划明细“%(line)s”的品目是%(category)s，竞价的采购包是%(ours)s。",
-                             line=line.label, category=line.category, ours=category))
+    plans.line_for(session, plan, line_number, category, _("竞价的采购包"))
     bidding = Bidding(
         number="", purchaser_org_id=actor.org_id, project_id=project.id, lot_number=lot_number,
         category=category, plan_id=plan.id, plan_line=line_number, requirement=requirement[:2000],
@@ -339,7 +325,7 @@ def quote(session: Session, actor: User, bidding: Bidding, unit_price: str,
     seller = _require_seller(bidding, actor)
     if seller.joined_at is None:
         raise TransitionNotAllowed(_("请先参与本次竞价。"))
-    price = _money(unit_price, _("报价"))
+    price = price_of(unit_price, _("报价"))
     try:
         _locked_open(session, bidding, now, _("报价"))
         if price > bidding.max_unit_price:

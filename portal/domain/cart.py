@@ -75,6 +75,17 @@ def quantity_of(raw: str | Decimal) -> Decimal:
     return value
 
 
+def price_of(raw: str, what: str) -> Decimal:
+    """A price as typed (``what`` names it in the refusal): above zero, at most two decimals."""
+    try:
+        value = Decimal(str(raw).strip().replace(",", ""))
+    except InvalidOperation:
+        raise InvalidInput(_("%(what)s须为数字。", what=what)) from None
+    if not value.is_finite() or value <= 0 or value != value.quantize(CENT):
+        raise InvalidInput(_("%(what)s须大于零、最多两位小数。", what=what))
+    return value
+
+
 def lines(session: Session, actor: User, today: date) -> list[CartLine]:
     items = session.scalars(select(CartItem).where(CartItem.user_id == actor.id)
                             .order_by(CartItem.id))

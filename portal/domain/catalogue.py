@@ -140,6 +140,14 @@ def categories(found: list[Offer]) -> list[str]:
     return sorted({o.category for o in found})
 
 
+def goods_offer(session: Session, purchaser: Organisation, key: str, today: date) -> Offer:
+    """An offer of goods (what a 二次竞价 or a 非入围合同授予 starts from), as :func:`offer`."""
+    found = offer(session, purchaser, key, today)
+    if found.shortlisted.project.category != "goods":
+        raise NotFound(_("没有该产品，或它已不在您可以采购的范围内。"))
+    return found
+
+
 def offer(session: Session, purchaser: Organisation, key: str, today: date) -> Offer:
     """One offer by its key (``<shortlisted id>-<delegation id or 0>``), if open to the
     purchaser today."""

@@ -73,13 +73,7 @@ def _move_spending(session: Session, actor: User, order: Order, plan: Document,
         return
     if not plans.is_usable(plan) or plan.owner_org_id != order.purchaser_org_id:
         raise InvalidInput(_("请选择本单位已审核通过的采购计划。"))
-    line = next((p for p in plans.lines(session, plan) if p.number == line_number), None)
-    if line is None:
-        raise InvalidInput(_("请选择采购计划明细。"))
-    category = order.lines[0].category
-    if line.category != category:
-        raise InvalidInput(_("采购计划明细“%(line)s”的品目是%(category)s，合同标的是%(ours)s。",
-                             line=line.label, category=line.category, ours=category))
+    plans.line_for(session, plan, line_number, order.lines[0].category, _("合同标的"))
     plans.release(session, actor, orders.SUBJECT, order.id,
                   _("合同备案改用采购计划“%(plan)s”第%(n)d条", plan=plan.title, n=line_number))
     plans.spend(session, actor, plan, line_number, order.total, orders.SUBJECT, order.id)

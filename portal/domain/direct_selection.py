@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from portal.domain import audit, catalogue, notices, orders
 from portal.domain import purchasing_plans as plans
-from portal.domain.cart import quantity_of
+from portal.domain.cart import price_of, quantity_of
 from portal.domain.errors import Forbidden, InvalidInput, NotFound, TransitionNotAllowed
 from portal.models import (
     DirectSelection,
@@ -73,15 +73,6 @@ def _purchaser_clerk(actor: User) -> None:
         raise Forbidden(_("只有采购单位的经办岗可以直接选定。"))
 
 
-def _money(raw: str) -> Decimal:
-    try:
-        value = Decimal(str(raw).strip().replace(",", ""))
-    except InvalidOperation:
-        raise InvalidInput(_("报价须为数字。")) from None
-    if not value.is_finite() or value <= 0 or value != value.quantize(CENT):
-        raise InvalidInput(_("报价须大于零、最多两位小数。"))
-    return value
-
 
 def publish(session: Session, actor: User, offer_key: str, plan: Document, line_number: int,
             request: Request, today: date) -> DirectSelection:
@@ -101,12 +92,7 @@ def publish(session: Session, actor: User, offer_key: str, plan: Document, line_
     if not (contact and phone and address):
         raise InvalidInput(_("请填写联系人、联系电话和服务地点。"))
     quantity = quantity_of(request.quantity)
-    line = next((p for p in plans.lines(session, plan) if p.number == line_number), None)
-    if line is None:
-        raise InvalidInput(_("请选择采购计划明细。"))
-    if line.category != offer.category:
-        raise InvalidInput(_("采购计划明细“%(line)s”的品目是%(category)s，所选服务是%(ours)s。",
-                             line=line.label, category=line.category, ours=offer.category))
+    plans.line_for(session, plan, line_number, offer.category, _("所选服务"))
     selection = DirectSelection(
         number="", purchaser_org_id=actor.org_id, seller_org_id=offer.seller.id,
         shortlisted_id=offer.shortlisted.id, plan_id=plan.id, plan_line=line_number,
@@ -180,7 +166,7 @@ def quote(session: Session, actor: User, selection: DirectSelection, unit_price:
         raise TransitionNotAllowed(_("项目%(state)s，不能报价。", state=label(selection.status)))
     if catalogue.in_force(session, selection.shortlisted, today) is None:
         raise TransitionNotAllowed(_("贵单位的框架协议已不在有效期内或已暂停，不能报价。"))
-    price = _money(unit_price)
+    price = price_of(unit_price, _("报价"))
     if price > selection.cap_price:
         raise InvalidInput(_("报价 %(price)s 元高于协议价格 %(cap)s 元，不能提交。",
                              price=f"{price:,.2f}", cap=f"{selection.cap_price:,.2f}"))

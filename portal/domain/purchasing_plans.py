@@ -119,6 +119,24 @@ def _line(session: Session, plan: Document, number: int) -> PlanLine:
     return found
 
 
+def line_for(session: Session, plan: Document, number: int, category: str,
+             what: str) -> PlanLine:
+    """The plan's line ``number``, refused unless it is of ``category`` (the 品目 of ``what``
+    is bought: the service, the lot, the contract's items)."""
+    line = _line(session, plan, number)
+    if line.category != category:
+        raise InvalidInput(_("采购计划明细“%(line)s”的品目是%(category)s，%(what)s是%(ours)s。",
+                             line=line.label, category=line.category, what=what, ours=category))
+    return line
+
+
+def chosen(session: Session, user: User, value: str) -> tuple[Document, int]:
+    """A plan line as the forms' choices name it (``<plan id>:<line>``): the user's plan and
+    the line number."""
+    plan_id, line = (int(part) for part in value.split(":"))
+    return load(session, user, plan_id), line
+
+
 def spend(session: Session, actor: User, plan: Document, line_number: int, amount: Decimal,
           source_type: str, source_id: int) -> PlanSpending:
     """选择计划: ``amount`` of line ``line_number`` goes to the call-off ``source``. Refused

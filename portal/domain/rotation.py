@@ -127,12 +127,12 @@ class Turn:
 
 
 def next_turn(session: Session, actor: User, project: Project, lot_number: str,
-              today: date) -> Turn:
-    """Whose turn it is for ``actor``'s organisation, and who is passed over on the way."""
+              today: date, entries: list[RotationEntry]) -> Turn:
+    """Whose turn it is for ``actor``'s organisation after the lot's ledger ``entries``, and
+    who is passed over on the way."""
     order = rows(session, project, lot_number)
     if not order:
         raise TransitionNotAllowed(_("该采购包没有入围供应商。"))
-    entries = ledger(session, project, lot_number)
     last = entries[-1].shortlisted_id if entries else None
     start = next((i + 1 for i, r in enumerate(order) if r.id == last), 0)
     skipped: list[dict[str, str]] = []
@@ -159,12 +159,10 @@ def assign(session: Session, actor: User, project: Project, lot_number: str, pla
     address, contact, phone = delivery_address.strip(), contact.strip(), phone.strip()
     if not (address and contact and phone):
         raise InvalidInput(_("请填写收货地址、联系人和联系电话。"))
-    line = next((p for p in plans.lines(session, plan) if p.number == line_number), None)
-    turn = next_turn(session, actor, project, lot_number, today)
-    row = turn.row
-    if line is None or line.category != row.lot_name:
-        raise InvalidInput(_("请选择品目为%(category)s的采购计划明细。", category=row.lot_name))
     entries = ledger(session, project, lot_number)
+    turn = next_turn(session, actor, project, lot_number, today, entries)
+    row = turn.row
+    plans.line_for(session, plan, line_number, row.lot_name, _("轮候的采购包"))
     try:
         made = orders.from_call_off(
             session, actor, seller_org_id=row.supplier_org_id, plan=plan,

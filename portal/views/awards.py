@@ -8,7 +8,6 @@ from typing import Any
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import NotFound
 
 from portal import db, uploads
 from portal.domain import awards, catalogue
@@ -33,10 +32,8 @@ def index() -> Any:
 
 
 def _offer(key: str) -> catalogue.Offer:
-    offer = catalogue.offer(db.session(), current_user.org, key[:40], beijing_now().date())
-    if offer.shortlisted.project.category != "goods":
-        raise NotFound()
-    return offer
+    """The goods offer this starts from (its project and lot)."""
+    return catalogue.goods_offer(db.session(), current_user.org, key[:40], beijing_now().date())
 
 
 def _new_page(offer: catalogue.Offer, form: AwardForm, status: int = 200,

@@ -44,11 +44,8 @@ def index() -> Any:
 
 
 def _offer(key: str) -> catalogue.Offer:
-    """The goods offer a bidding starts from (its project and lot)."""
-    offer = catalogue.offer(db.session(), current_user.org, key[:40], beijing_now().date())
-    if offer.shortlisted.project.category != "goods":
-        raise NotFound()
-    return offer
+    """The goods offer this starts from (its project and lot)."""
+    return catalogue.goods_offer(db.session(), current_user.org, key[:40], beijing_now().date())
 
 
 def _award(raw: str | None) -> NonShortlistedAward | None:
@@ -91,12 +88,11 @@ def create(key: str) -> Any:
         db.session(), current_user.org_id, offer.shortlisted.lot_name)
     if not form.validate_on_submit():
         return _new_page(offer, form, 400, _("请按提示修改后再保存。"), award)
-    plan_id, line = (int(part) for part in form.plan_line.data.split(":"))
     session = db.session()
     try:
         bidding = biddings.create(
             session, current_user, offer.shortlisted.project, offer.shortlisted.lot_number,
-            plans.load(session, current_user, plan_id), line, biddings.Request(
+            *plans.chosen(session, current_user, form.plan_line.data), biddings.Request(
                 requirement=form.requirement.data, quantity=form.quantity.data,
                 unit=form.unit.data or "", max_unit_price=form.max_unit_price.data,
                 delivery_place=form.delivery_place.data, start=form.start.data,

@@ -98,12 +98,11 @@ def checkout() -> Any:
     form.plan_line.choices = [("", "")] + _plan_lines()
     if not form.validate_on_submit():
         return _page(400, _("请按提示修改后再下单。"), checkout=form)
-    plan_id, line = (int(part) for part in form.plan_line.data.split(":"))
     session = db.session()
     try:
         made = cart.checkout(
             session, current_user, [int(i) for i in request.form.getlist("items") if i.isdigit()],
-            plans.load(session, current_user, plan_id), line,
+            *plans.chosen(session, current_user, form.plan_line.data),
             delivery_address=form.delivery_address.data, contact=form.contact.data,
             phone=form.phone.data, today=beijing_now().date())
     except (*REFUSALS, NotFound) as refused:

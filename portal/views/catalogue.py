@@ -82,11 +82,10 @@ def rotate(key: str) -> Any:
         session, current_user.org_id, offer.shortlisted.lot_name)
     if not form.validate_on_submit():
         return _show(offer, sellers, 400, _("请按提示修改后再下单。"), form)
-    plan_id, line = (int(part) for part in form.plan_line.data.split(":"))
     try:
         order, entry = rotation.assign(
             session, current_user, offer.shortlisted.project, offer.shortlisted.lot_number,
-            plans.load(session, current_user, plan_id), line, form.quantity.data,
+            *plans.chosen(session, current_user, form.plan_line.data), form.quantity.data,
             delivery_address=form.delivery_address.data, contact=form.contact.data,
             phone=form.phone.data, today=today)
     except (InvalidInput, TransitionNotAllowed, Forbidden, Conflict, DomainNotFound) as refused:

@@ -128,11 +128,10 @@ def _file(order: Order) -> Any:
     form = _filing_form(order, request.form)
     if not form.validate_on_submit():
         return _page(order, 400, _("请选择采购计划明细。"), filing_form=form)
-    plan_id, line = (int(part) for part in form.plan_line.data.split(":"))
     session = db.session()
     try:
-        plan = plans.load(session, current_user, plan_id)
-        filing = contract_filing.file(session, current_user, order, plan, line)
+        filing = contract_filing.file(session, current_user, order,
+                                      *plans.chosen(session, current_user, form.plan_line.data))
     except (*REFUSALS, DomainNotFound) as refused:
         session.rollback()
         return _page(order, refused.status_code, refused.message, filing_form=form)

@@ -66,11 +66,11 @@ def publish(key: str) -> Any:
         db.session(), current_user.org_id, offer.category)
     if not form.validate_on_submit():
         return _new_page(offer, form, 400, _("请按提示修改后再发布。"))
-    plan_id, line = (int(part) for part in form.plan_line.data.split(":"))
     session = db.session()
     try:
         selection = direct_selection.publish(
-            session, current_user, key[:40], plans.load(session, current_user, plan_id), line,
+            session, current_user, key[:40],
+            *plans.chosen(session, current_user, form.plan_line.data),
             direct_selection.Request(
                 requirement=form.requirement.data, quantity=form.quantity.data,
                 unit=form.unit.data or "", contact=form.contact.data, phone=form.phone.data,

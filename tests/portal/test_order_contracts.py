@@ -13,7 +13,7 @@ from portal.domain.errors import Forbidden, TransitionNotAllowed
 from portal.models import DocumentStatus
 from tests.delegation_setup import user
 from tests.helpers import seal_as, work
-from tests.order_setup import checked_out, complete_contract, in_force
+from tests.order_setup import checked_out, complete_contract, confirmed_contract, in_force
 
 pytestmark = pytest.mark.db
 
@@ -84,13 +84,7 @@ def test_the_contract_announcement_follows_both_seals_within_two_working_days(
     from portal.models import beijing
 
     order, seller, buyer = accepted_order, user(db, "gys_reseller"), user(db, "cg_clerk")
-    orders.accept(db, seller, order)
-    doc = order_contracts.draft(db, seller, order)
-    complete_contract(db, doc)
-    lifecycle.submit(db, seller, doc, None)
-    lifecycle.approve(db, user(db, "cg_reviewer"), doc, None)
-    work(app)
-    db.expire_all()
+    doc = confirmed_contract(app, db, order)
     with pytest.raises(TransitionNotAllowed):  # not before both seals
         order_contracts.draft_announcement(db, buyer, order)
     assert order_contracts.announcement_deadline(db, order) is None
