@@ -141,6 +141,9 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         response.vary.add("HX-Request")
         return response
 
+    from portal.board import front
+
+    front.init_app(app)  # shared board pages answered before the request reaches Flask
     return app
 
 

@@ -78,6 +78,13 @@ class Config:
     DEADLINE_RULES = {"collection_min_days": 20, "obtain_min_working_days": 5,
                       "change_min_days": 15}
     DEADLINE_RULES_BY_REGION: dict[str, dict[str, int]] = {}
+    # The public board (portal/board): each web process keeps up to BOARD_FRONT_BYTES of the
+    # shared pages it served (0: none) and trusts the board versions it read for
+    # BOARD_VERSIONS_SECONDS, so a publication made on another process shows within that.
+    BOARD_FRONT_BYTES = 32 * 1024 * 1024
+    BOARD_VERSIONS_SECONDS = 0.5
+    # A board query (a search matching almost everything) stops after this and asks to narrow.
+    BOARD_QUERY_SECONDS = 0.8
 
     def __init__(self) -> None:
         self.VAR_DIR = var_dir()

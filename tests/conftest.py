@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from portal import create_app
 from portal import db as portal_db
+from portal.board import versions
 from portal.config import TestConfig
 from portal.models import Base
 from tests.helpers import sign_in
@@ -87,6 +88,7 @@ def _empty_tables(url: str) -> None:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
     engine.dispose()
+    versions.forget_everything()  # the board's versions start again from nothing
 
 
 @pytest.fixture(scope="session")

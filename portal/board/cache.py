@@ -28,7 +28,7 @@ from redis.exceptions import RedisError
 from werkzeug.http import http_date, is_resource_modified
 
 from portal import db
-from portal.board import versions
+from portal.board import front, versions
 from portal.jobs_queue import redis_connection
 
 log = logging.getLogger(__name__)
@@ -63,11 +63,20 @@ def _namespace() -> str:
     return hashlib.sha256(url.encode()).hexdigest()[:12]
 
 
-def key_for(name: str, scopes: Iterable[str], *extra: object, shared: bool = True) -> str:
+def current_versions(scopes: Iterable[str]) -> dict[str, int]:
+    """The versions of ``scopes``, as this process remembers them (:mod:`.versions`)."""
+    session = db.session()
+    return versions.current(
+        versions.database_key(session.get_bind()), scopes,
+        lambda wanted: versions.read(session, wanted),
+        float(current_app.config["BOARD_VERSIONS_SECONDS"]))
+
+
+def key_for(name: str, found: dict[str, int], *extra: object, shared: bool = True) -> str:
+    """The key (and ETag) of page ``name`` made from the scope versions ``found``."""
     parts: list[object] = [LAYOUT, name, request.path, sorted(request.args.items(multi=True)),
                            str(get_locale()), request.headers.get("HX-Request", ""),
-                           request.headers.get("HX-Target", ""),
-                           sorted(versions.read(db.session(), scopes).items()), *extra]
+                           request.headers.get("HX-Target", ""), sorted(found.items()), *extra]
     if not shared:
         parts.append(("user", current_user.get_id() or "-"))
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
@@ -141,19 +150,21 @@ def _not_modified(key: str, modified: datetime | None) -> bool:
 def serve(name: str, scopes: Iterable[str], make: Callable[[], Response], policy: str,
           *extra: object) -> Response:
     """The page ``make`` renders, from the cache when it holds this version of it."""
-    scopes = list(scopes)
     shared = _shared()
-    key = key_for(name, scopes, *extra, shared=shared)
+    found = current_versions(scopes)
+    key = key_for(name, found, *extra, shared=shared)
     if request.if_none_match.contains(key):
         return _finish(Response(status=304), key, policy if shared else PRIVATE)
     entry = _redis_get(key) if shared else None
     if entry is not None:
         response = _response(entry)
+        front.may_keep(found)
     else:
         response = make()
         if shared and response.status_code in (200, 204) and "Set-Cookie" not in \
                 response.headers and not getattr(response, "kuangcai_no_store", False):
             _redis_set(key, _entry(response))
+            front.may_keep(found)
     if _not_modified(key, response.last_modified):
         modified = response.last_modified
         response = Response(status=304)

@@ -6,13 +6,20 @@ packages), ``kind:…``, ``region:…`` (the announcement's region and its owner
 ``category:…``, ``collector:…``, ``purchaser:…``, ``project:…`` (an announcement's page shows its
 project's other announcements) and ``orgs`` (the filter form's lists of collectors and
 purchasers: bumped only when an organisation first appears in one of those roles).
+
+A web process remembers the versions it read for ``BOARD_VERSIONS_SECONDS``, so a board request
+served from a cache does not wait on the database: a publication committed in this process
+forgets them at once, one committed in another process (or machine) is seen within that time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import Engine, bindparam, event, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -51,6 +58,8 @@ def bump(db: Session, scopes: Iterable[str]) -> None:
         db.execute(statement.on_conflict_do_update(
             index_elements=[BoardVersion.scope],
             set_={"version": BoardVersion.version + 1}))
+    remembered = _remembered(database_key(db.get_bind()))
+    event.listen(db, "after_commit", lambda _session: remembered.forget(), once=True)
 
 
 #: Read on every board request, cached or not: one compiled statement, no ORM on the way.
@@ -63,3 +72,78 @@ def read(db: Session, scopes: Iterable[str]) -> dict[str, int]:
     wanted = sorted(set(scopes))
     found = dict(db.connection().execute(_READ, {"scopes": wanted}).all())
     return {scope: found.get(scope, 0) for scope in wanted}
+
+
+clock = time.monotonic  # tests move it
+
+
+class _Remembered:
+    """The versions one database's scopes had when this process last read them."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.known: dict[str, tuple[int, float]] = {}
+        self.generation = 0  # a read begun before a forget() must not be remembered after it
+
+    def forget(self) -> None:
+        with self.lock:
+            self.known.clear()
+            self.generation += 1
+
+    def fresh(self, scopes: list[str], seconds: float) -> tuple[dict[str, int], int]:
+        now = clock()
+        with self.lock:
+            found = {scope: known[0] for scope in scopes
+                     if (known := self.known.get(scope)) and now - known[1] < seconds}
+            return found, self.generation
+
+    def keep(self, read_: dict[str, int], generation: int, at: float) -> None:
+        with self.lock:
+            if generation == self.generation:
+                self.known.update((scope, (version, at)) for scope, version in read_.items())
+
+
+_by_database: dict[str, _Remembered] = {}
+_by_database_lock = threading.Lock()
+
+
+def _remembered(key: str) -> _Remembered:
+    with _by_database_lock:
+        return _by_database.setdefault(key, _Remembered())
+
+
+def forget_everything() -> None:
+    """Forget every database's versions (a test that empties its tables)."""
+    with _by_database_lock:
+        remembered = list(_by_database.values())
+    for one in remembered:
+        one.forget()
+
+
+@lru_cache(maxsize=64)
+def database_key(engine: Engine) -> str:
+    """One key per database, whichever engine (app) reaches it."""
+    return engine.url.render_as_string(hide_password=False)
+
+
+def current(key: str, scopes: Iterable[str], load: Callable[[list[str]], dict[str, int]],
+            seconds: float) -> dict[str, int]:
+    """The versions of ``scopes`` in the database ``key`` names, as remembered if read less
+    than ``seconds`` ago, else read by ``load`` (given the scopes to read) and remembered."""
+    wanted = sorted(set(scopes))
+    remembered = _remembered(key)
+    found, generation = remembered.fresh(wanted, seconds)
+    if len(found) < len(wanted):
+        at = clock()
+        loaded = load([scope for scope in wanted if scope not in found])
+        remembered.keep(loaded, generation, at)
+        found.update(loaded)
+    return found
+
+
+def remembered_only(key: str, scopes: Iterable[str],
+                    seconds: float) -> dict[str, int] | None:
+    """The versions of ``scopes`` if every one is remembered recently enough, else None."""
+    wanted = sorted(set(scopes))
+    found, _generation = _remembered(key).fresh(wanted, seconds)
+    return found if len(found) == len(wanted) else None

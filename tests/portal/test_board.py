@@ -13,7 +13,7 @@ from redis import Redis
 from sqlalchemy import select, update
 
 import documents
-from portal.board import query
+from portal.board import front, query
 from portal.domain import lifecycle, sealing
 from portal.models import Announcement
 from tests.helpers import published_intention, user, work
@@ -278,6 +278,7 @@ def test_the_board_says_how_many_announcements_match(app, db, demo, monkeypatch,
     # past the limit the board stops counting and says so
     monkeypatch.setattr(query, "COUNT_LIMIT", 21)
     Redis.from_url(redis_url).flushall()  # pages cached under the old limit (code, not data)
+    front.clear(app)
     assert "21 条以上" in client.get("/announcements?q=计数").get_data(as_text=True)
     assert "共 1 条" in client.get("/announcements?q=另一份").get_data(as_text=True)
 
