@@ -50,12 +50,10 @@ def _day(value: Any) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _active_project(session: Session, doc: Document) -> str | None:
-    project = session.get(Project, doc.project_id) if doc.project_id else None
-    if project is None:
+def _of_a_project(session: Session, doc: Document) -> str | None:
+    """(A terminated project or one of an earlier round: portal.domain.rounds.)"""
+    if doc.project_id is None or session.get(Project, doc.project_id) is None:
         return _("终止公告须属于一个采购项目。")
-    if project.status is ProjectStatus.terminated:
-        return _("该项目已终止。")
     return None
 
 
@@ -85,8 +83,7 @@ def _may_request_termination(doc: Document, data: Mapping[str, Any]) -> dict[str
     project = _project_of(doc)
     if project is None or project.status is not ProjectStatus.active:
         return {"project_number": [_("只有进行中的采购项目才能申请终止采购。")]}
-    announcement = projects.project_document(db.session(), project, ANNOUNCEMENT)
-    if announcement is None or announcement.status is not DocumentStatus.published:
+    if projects.current_call(db.session(), project) is None:
         return {"project_number": [_("征集公告发布后才能申请终止采购。")]}
     return {}
 
@@ -214,7 +211,7 @@ lifecycle.register_rule(TERMINATION, _termination_requested)
 lifecycle.register_rule(REORGANISATION, _terminated_project)
 lifecycle.register_on_approved(REORGANISATION, _reorganise)
 lifecycle.register_rule(CHANGE, _change_leaves_time)
-lifecycle.register_publish_guard(TERMINATION, _active_project)
+lifecycle.register_publish_guard(TERMINATION, _of_a_project)
 lifecycle.register_on_published(TERMINATION, _terminate)
 projects.register_prefill(CHANGE, _change_prefill)
 projects.register_prefill(TERMINATION, _termination_prefill)

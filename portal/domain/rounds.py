@@ -4,6 +4,10 @@ A new round redoes the chosen step and every step after it up to the collection 
 their documents are drafted again, starting from the previous round's data; the steps before
 it stay as they were. The round's call cannot be published until each reopened step before it
 is done again in this round, and the clerks who draft a reopened step find it on 我的待办.
+
+A project's announcements go out only while the project runs, in the round they were drafted
+in, and its call once a round: one drafted before the round began (or a second call) is
+refused at publication, and the project page marks what the new round left undone.
 """
 
 from __future__ import annotations
@@ -35,6 +39,11 @@ DONE = {
     "solicitation": (S.sealed, S.published),
     "collection_announcement": (S.published,),
 }
+
+
+#: A project's announcements on the board.
+ANNOUNCEMENTS = ("collection_announcement", "change_announcement", "termination_announcement",
+                 "shortlist_announcement")
 
 
 @dataclass(frozen=True)
@@ -137,6 +146,34 @@ def _reopened_steps_done(session: Session, doc: Document) -> str | None:
     return None
 
 
+def superseded(doc: Document, project: Project, started_after: int) -> bool:
+    """``doc`` was drafted before this round began (``started_after``: see
+    :func:`projects.round_started_after`) for a step the round redoes or as an announcement,
+    and was never published: it is no longer to be done."""
+    return (doc.id < started_after and doc.status is not S.published
+            and doc.kind in (*reopened(project), *ANNOUNCEMENTS))
+
+
+def _in_this_round(session: Session, doc: Document) -> str | None:
+    project = session.get(Project, doc.project_id) if doc.project_id else None
+    if project is None:
+        return None
+    kind = lifecycle.kind_of(doc).title
+    if project.status is not ProjectStatus.active:
+        return _("该项目已终止，不能发布“%(kind)s”。", kind=kind)
+    if doc.id < projects.round_started_after(session, project):
+        return _("此“%(kind)s”编制于第 %(n)s 轮重新组织之前，不能在本轮发布；请在本轮重新编制。",
+                 kind=kind, n=project.round)
+    return None
+
+
+def _one_call_a_round(session: Session, doc: Document) -> str | None:
+    project = session.get(Project, doc.project_id) if doc.project_id else None
+    if project is not None and projects.current_call(session, project) is not None:
+        return _("该项目本轮的征集公告已发布，不能再发布一份。")
+    return None
+
+
 def _prefill_from(kind_code: str) -> projects.Prefill:
     return lambda session, project: _previous_round(session, project, kind_code)
 
@@ -144,7 +181,10 @@ def _prefill_from(kind_code: str) -> projects.Prefill:
 for _code in STEPS:
     lifecycle.register_rule(_code, _kept_as_it_was)
     projects.register_prefill(_code, _prefill_from(_code))
+for _code in ANNOUNCEMENTS:  # first: a terminated project or an earlier round says it all
+    lifecycle.register_publish_guard(_code, _in_this_round)
 lifecycle.register_publish_guard("collection_announcement", _reopened_steps_done)
+lifecycle.register_publish_guard("collection_announcement", _one_call_a_round)
 
 
 def drafting_org(project: Project, kind_code: str) -> int:

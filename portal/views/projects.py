@@ -116,6 +116,8 @@ def show(project_id: int) -> Any:
                   call_open=responses.call_of(session, project) is not None,
                   has_agreements=shortlisted.published_shortlist(session, project) is not None,
                   reopened=rounds.progress(session, project), kept=rounds.kept(project),
+                  superseded=rounds.superseded,
+                  started_after=projects.round_started_after(session, project),
                   drafting_org=rounds.drafting_org, **_forms(project))
 
 

@@ -283,13 +283,13 @@ def approved_termination_request(db, project):
     return request
 
 
-def published_collection(app, db, project):
-    """The project's collection announcement by the agency, sealed by both, published."""
+def sealed_collection(app, db, project, title: str = "征集公告"):
+    """A collection announcement of ``project`` by the agency, sealed by both."""
     from portal.domain import projects, sealing
     from tests.helpers import seal_as, work
 
     kind = documents.get_kind("collection_announcement")
-    doc = projects.draft_document(db, user(db, "dl_clerk"), project, kind.code, "征集公告",
+    doc = projects.draft_document(db, user(db, "dl_clerk"), project, kind.code, title,
                                   start_from=kind.sample())
     lifecycle.submit(db, user(db, "dl_clerk"), doc, None)
     lifecycle.approve(db, user(db, "zj_reviewer"), doc, None, OPINION)
@@ -297,6 +297,12 @@ def published_collection(app, db, project):
     db.expire_all()
     sealing.confirm(db, user(db, "zj_clerk"), seal_as(app, db, doc, "zj_clerk"))
     sealing.confirm(db, user(db, "dl_clerk"), seal_as(app, db, doc, "dl_clerk"))
+    return doc
+
+
+def published_collection(app, db, project):
+    """The project's collection announcement by the agency, sealed by both, published."""
+    doc = sealed_collection(app, db, project)
     lifecycle.publish(db, user(db, "dl_clerk"), doc, None)
     return doc
 
@@ -470,6 +476,34 @@ def test_the_chosen_return_step_reopens_that_step_and_those_after_it(
     with pytest.raises(lifecycle.SubmissionInvalid) as refused:
         lifecycle.submit(db, user(db, "zj_clerk"), again, None)
     assert "“采购需求”保持上一轮的内容" in refused.value.errors["project_number"][0]
+
+
+def test_a_call_goes_out_once_a_round_only_while_the_project_runs_and_in_its_own_round(
+        app, db, called_project, signed_in) -> None:
+    """A second call sealed in round one is refused while the first stands, while the project
+    is terminated, and after the re-organisation, which did not draft it; the project page
+    says it is no longer to be done. The new round's own call goes out."""
+    clerk = user(db, "dl_clerk")
+    extra = sealed_collection(app, db, called_project, "重复的征集公告")
+    with pytest.raises(TransitionNotAllowed, match="该项目本轮的征集公告已发布"):
+        lifecycle.publish(db, clerk, extra, None)
+    approved_termination_request(db, called_project)
+    lifecycle.publish(db, clerk, sealed_termination(app, db, called_project, "终止公告"), None)
+    with pytest.raises(TransitionNotAllowed, match="该项目已终止，不能发布“征集公告”"):
+        lifecycle.publish(db, clerk, extra, None)
+    request = reorganisation(db, called_project, return_step="collection_announcement")
+    lifecycle.submit(db, user(db, "zj_clerk"), request, None)
+    lifecycle.approve(db, user(db, "zj_reviewer"), request, None)
+    with pytest.raises(TransitionNotAllowed, match="编制于第 2 轮重新组织之前"):
+        lifecycle.publish(db, clerk, extra, None)
+    assert extra.status is DocumentStatus.sealed
+    page = signed_in("dl_clerk").get(f"/projects/{called_project.id}").get_data(as_text=True)
+    assert page.count("上一轮未完成，不再办理") == 1
+    assert page.split("重复的征集公告", 1)[1].split("</h3>", 1)[0].count("不再办理") == 1
+
+    again = sealed_collection(app, db, called_project, "第二轮征集公告")
+    lifecycle.publish(db, clerk, again, None)
+    assert again.status is DocumentStatus.published
 
 
 def test_an_active_project_cannot_be_reorganised(db, approved_project) -> None:
