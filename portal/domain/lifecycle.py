@@ -19,7 +19,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from werkzeug.datastructures import MultiDict
 
 import documents
@@ -86,6 +86,7 @@ _locked: dict[str, Callable[[Document], dict[str, str]]] = {}
 _publish_guards: dict[str, list[Callable[[Session, Document], str | None]]] = {}
 _on_published: dict[str, list[Callable[[Session, User, Document], None]]] = {}
 _personal_sealers: dict[str, Callable[[Document], tuple[int, ...]]] = {}
+_retired_checks: list[Callable[[Session, Document], str | None]] = []
 #: The role of people who seal with a personal certificate, one seal each (评审专家).
 PERSONAL_ROLE = "expert"
 
@@ -282,7 +283,25 @@ def move(doc: Document, command: str, to: DocumentStatus) -> None:
         raise TransitionNotAllowed(
             _("当前状态下不能执行“%(action)s”。", action=str(COMMAND_NAMES[command]))
         )
+    session = object_session(doc)
+    if session is not None and command != "seal":  # a seal begun before is finished
+        with session.no_autoflush:  # the command's own changes are not written to ask
+            why = retired(session, doc)
+        if why:
+            raise TransitionNotAllowed(why)
     doc.status = to
+
+
+def register_retired(check: Callable[[Session, Document], str | None]) -> None:
+    """Why a document is no longer to be handled (drafted in an earlier round of its project,
+    say), or None: such a document moves no further, leaves 我的待办 and says why."""
+    _retired_checks.append(check)
+
+
+def retired(db: Session, doc: Document) -> str | None:
+    if doc.id is None:
+        return None
+    return next((why for check in _retired_checks if (why := check(db, doc))), None)
 
 
 def check_version(doc: Document, version: int | None) -> None:

@@ -154,16 +154,20 @@ def superseded(doc: Document, project: Project, started_after: int) -> bool:
             and doc.kind in (*reopened(project), *ANNOUNCEMENTS))
 
 
-def _in_this_round(session: Session, doc: Document) -> str | None:
+def _running(session: Session, doc: Document) -> str | None:
     project = session.get(Project, doc.project_id) if doc.project_id else None
-    if project is None:
+    if project is not None and project.status is not ProjectStatus.active:
+        return _("该项目已终止，不能发布“%(kind)s”。", kind=lifecycle.kind_of(doc).title)
+    return None
+
+
+def _retired(session: Session, doc: Document) -> str | None:
+    project = session.get(Project, doc.project_id) if doc.project_id else None
+    if project is None or project.round < 2:
         return None
-    kind = lifecycle.kind_of(doc).title
-    if project.status is not ProjectStatus.active:
-        return _("该项目已终止，不能发布“%(kind)s”。", kind=kind)
-    if doc.id < projects.round_started_after(session, project):
-        return _("此“%(kind)s”编制于第 %(n)s 轮重新组织之前，不能在本轮发布；请在本轮重新编制。",
-                 kind=kind, n=project.round)
+    if superseded(doc, project, projects.round_started_after(session, project)):
+        return _("此“%(kind)s”编制于第 %(n)s 轮重新组织之前，本轮不再办理；请在本轮重新编制。",
+                 kind=lifecycle.kind_of(doc).title, n=project.round)
     return None
 
 
@@ -181,8 +185,9 @@ def _prefill_from(kind_code: str) -> projects.Prefill:
 for _code in STEPS:
     lifecycle.register_rule(_code, _kept_as_it_was)
     projects.register_prefill(_code, _prefill_from(_code))
-for _code in ANNOUNCEMENTS:  # first: a terminated project or an earlier round says it all
-    lifecycle.register_publish_guard(_code, _in_this_round)
+for _code in ANNOUNCEMENTS:  # first: a terminated project says it all
+    lifecycle.register_publish_guard(_code, _running)
+lifecycle.register_retired(_retired)
 lifecycle.register_publish_guard("collection_announcement", _reopened_steps_done)
 lifecycle.register_publish_guard("collection_announcement", _one_call_a_round)
 

@@ -75,7 +75,7 @@ def current_pdf(db: Session, revision: Revision) -> str | None:
 
 def may_seal(db: Session, user: User, doc: Document) -> bool:
     position = next_position(db, doc)
-    if position is None or in_progress(db, doc) is not None:
+    if position is None or in_progress(db, doc) is not None or lifecycle.retired(db, doc):
         return False
     return lifecycle.may_seal_at(user, doc, position)
 
@@ -96,6 +96,9 @@ def start(db: Session, actor: User, doc: Document, version: int | None, page: in
     revision = doc.current_revision
     if doc.status is not DocumentStatus.approved or revision is None:
         raise TransitionNotAllowed(_("只有审核通过的文书才能盖章。"))
+    why = lifecycle.retired(db, doc)
+    if why:
+        raise TransitionNotAllowed(why)
     if revision.pdf_sha256 is None:
         raise TransitionNotAllowed(_("PDF 尚未生成完成，请稍后再盖章。"))
     if in_progress(db, doc) is not None:

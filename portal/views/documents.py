@@ -189,6 +189,7 @@ def _show(doc: Document, status: int = 200, return_form: ReturnForm | None = Non
                   lifecycle=lifecycle, form=VersionForm(version=doc.version),
                   return_form=return_form or ReturnForm(version=doc.version),
                   seals=seals_here, may_seal=sealing.may_seal(session, current_user, doc),
+                  retired=lifecycle.retired(session, doc),
                   sealing_now=sealing.in_progress(session, doc), verified=checked, **extra)
 
 

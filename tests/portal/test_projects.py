@@ -435,6 +435,10 @@ def test_the_chosen_return_step_reopens_that_step_and_those_after_it(
     request = reorganisation(db, called_project, return_step="solicitation")
     lifecycle.submit(db, user(db, "zj_clerk"), request, None)
     lifecycle.approve(db, user(db, "zj_reviewer"), request, None)
+    with pytest.raises(TransitionNotAllowed, match="编制于第 2 轮重新组织之前，本轮不再办理"):
+        lifecycle.return_to_drafter(db, user(db, "zj_reviewer"), earlier, None, "第一轮的")
+    db.rollback()  # as the refused request's session is
+    assert earlier.status is DocumentStatus.in_review
 
     page = signed_in("dl_clerk").get(f"/projects/{called_project.id}").get_data(as_text=True)
     assert "第 2 轮：自“征集文件”起重新组织" in page
@@ -497,9 +501,14 @@ def test_a_call_goes_out_once_a_round_only_while_the_project_runs_and_in_its_own
     with pytest.raises(TransitionNotAllowed, match="编制于第 2 轮重新组织之前"):
         lifecycle.publish(db, clerk, extra, None)
     assert extra.status is DocumentStatus.sealed
-    page = signed_in("dl_clerk").get(f"/projects/{called_project.id}").get_data(as_text=True)
+    agency = signed_in("dl_clerk")
+    page = agency.get(f"/projects/{called_project.id}").get_data(as_text=True)
     assert page.count("上一轮未完成，不再办理") == 1
     assert page.split("重复的征集公告", 1)[1].split("</h3>", 1)[0].count("不再办理") == 1
+    shown = agency.get(f"/documents/{extra.id}").get_data(as_text=True)
+    assert "本轮不再办理" in shown and f"/documents/{extra.id}/publish" not in shown
+    assert "重复的征集公告" not in agency.get("/todo").get_data(as_text=True)
+    assert "重复的征集公告" in agency.get(f"/documents/{extra.id}").get_data(as_text=True)
 
     again = sealed_collection(app, db, called_project, "第二轮征集公告")
     lifecycle.publish(db, clerk, again, None)
