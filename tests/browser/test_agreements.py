@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal.demo import DEMO_PIN
-from tests.browser.test_sign_in import snap
+from tests.browser.looking import snap
 from tests.browser.test_stage_one import approve, as_user, seal
 
 pytestmark = pytest.mark.browser

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.looking import snap
 from tests.browser.test_agreements import from_todo
-from tests.browser.test_sign_in import snap
 from tests.browser.test_stage_one import as_user
 
 pytestmark = pytest.mark.browser

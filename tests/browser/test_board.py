@@ -7,18 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests.browser.looking import serious_violations
+
 pytestmark = pytest.mark.browser
-
-SERIOUS = {"serious", "critical"}
-
-
-def serious_violations(page: Page) -> list[str]:
-    violations = Axe().run(page).response["violations"]
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
-            for v in violations if v["impact"] in SERIOUS]
 
 
 def results(page: Page):  # noqa: ANN201 - a Playwright locator

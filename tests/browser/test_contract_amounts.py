@@ -9,7 +9,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_sign_in import sign_in, sign_out, snap
+from tests.browser.looking import snap
+from tests.browser.test_sign_in import sign_in, sign_out
 from tests.browser.test_stage_one import new_document
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,8 @@ from playwright.sync_api import Page, expect
 
 from portal.demo import DEMO_PASSWORD
 from portal.demo_experts import EXPERTS, id_number
-from tests.browser.test_sign_in import sign_in, sign_out, snap
+from tests.browser.looking import snap
+from tests.browser.test_sign_in import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 

@@ -26,8 +26,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfWriter
 
 from portal.demo import DEMO_PIN
-from tests.browser.test_board import serious_violations
-from tests.browser.test_sign_in import snap
+from tests.browser.looking import serious_violations, snap
 from tests.browser.test_stage_one import as_user
 
 pytestmark = pytest.mark.browser

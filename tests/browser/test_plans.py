@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal.models import beijing_now
-from tests.browser.test_sign_in import snap
+from tests.browser.looking import snap
 from tests.browser.test_stage_one import approve, as_user
 
 pytestmark = pytest.mark.browser

@@ -12,8 +12,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_board import serious_violations
-from tests.browser.test_sign_in import snap
+from tests.browser.looking import serious_violations, snap
 from tests.browser.test_stage_one import as_user
 
 pytestmark = pytest.mark.browser

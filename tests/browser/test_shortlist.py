@@ -25,9 +25,9 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from portal.demo import DEMO_PASSWORD, DEMO_PIN
+from tests.browser.looking import snap
 from tests.browser.test_expert_draw import ACCOUNTS
 from tests.browser.test_opening import NAME, database, set_deadline
-from tests.browser.test_sign_in import snap
 from tests.browser.test_stage_one import approve, as_user, open_todo, seal, submit
 
 pytestmark = pytest.mark.browser

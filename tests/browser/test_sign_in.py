@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -13,19 +12,6 @@ from portal.demo import ACCOUNTS, DEMO_PASSWORD, ORGS
 pytestmark = pytest.mark.browser
 
 ORG_NAMES = {org.key: org.name for org in ORGS}
-
-
-def snap(page: Page, name: str) -> None:
-    """With KUANGCAI_SCREENSHOTS set, the page at desktop width and on a 390 px phone."""
-    folder = os.environ.get("KUANGCAI_SCREENSHOTS")
-    if not folder:
-        return
-    size = page.viewport_size
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
-    if size:
-        page.set_viewport_size(size)
 
 
 def sign_out(page: Page) -> None:

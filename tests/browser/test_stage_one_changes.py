@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_board import serious_violations
+from tests.browser.looking import serious_violations
 from tests.browser.test_stage_one import (
     approve,
     as_user,
