@@ -357,20 +357,23 @@ def _product(session: Session, seller: BiddingSeller, product_id: str | None) ->
         return None
     if row.product_id is None and not product_id:
         return None
-    shortlisted = session.get(Product, row.product_id) if row.product_id else None
-    category = shortlisted.category if shortlisted else row.lot_name
     chosen = product_id or (str(row.product_id) if row.product_id else None)
-    return products.require_stocked(session, row.supplier, chosen, category).id
+    return products.require_stocked(session, row.supplier, chosen, _category(session, row)).id
+
+
+def _category(session: Session, row: ShortlistedSupplier) -> str:
+    """The 品目 a shortlisted row's products are of: its product's, else its lot's."""
+    shortlisted = session.get(Product, row.product_id) if row.product_id else None
+    return shortlisted.category if shortlisted else row.lot_name
 
 
 def product_choices(session: Session, seller: BiddingSeller) -> list[Product]:
     """The stocked products a seller may quote: its manufacturer's, of the shortlisted
-    product's 品目 (none when the agreement names no product)."""
+    product's 品目, or of the lot's where the agreement names no product."""
     row = seller.shortlisted
-    shortlisted = session.get(Product, row.product_id) if row and row.product_id else None
-    if row is None or shortlisted is None:
+    if row is None:
         return []
-    return products.stocked_for(session, row.supplier, shortlisted.category)
+    return products.stocked_for(session, row.supplier, _category(session, row))
 
 
 def seconds_left(bidding: Bidding, now: datetime) -> tuple[int, int]:

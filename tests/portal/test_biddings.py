@@ -284,3 +284,20 @@ def test_the_announcement_cannot_be_edited_into_another_bidding(db, world) -> No
     assert set(refused.value.errors) >= {"start_time", "items-0-max_unit_price"}
     db.rollback()
     assert bidding.status is BiddingStatus.pending and doc.status is DocumentStatus.draft
+
+
+def test_a_seller_whose_agreement_names_no_product_quotes_one_of_its_stocked_ones(
+        db, world) -> None:
+    bidding = _published(db, world)
+    maker = user(db, "gys_mfr")
+    biddings.join(db, maker, bidding)
+    seller = biddings.seller_of(bidding, maker)
+    assert seller is not None
+    named = seller.shortlisted.product_id
+    seller.shortlisted.product_id = None  # shortlisted before responses named a product
+    db.commit()
+    offered = biddings.product_choices(db, seller)
+    assert [p.id for p in offered] == [named]  # its stocked products of the lot's 品目
+    assert {p.category for p in offered} == {seller.shortlisted.lot_name}
+    quote = biddings.quote(db, maker, bidding, "5790", str(named), bidding.start_at)
+    assert quote.product_id == named
