@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import quote
 
-from flask import Response, render_template
+from flask import Response, flash, redirect, render_template
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
 
-from portal import storage
+from portal import db, storage
+from portal.domain.errors import DomainError
+
+T = TypeVar("T")
 
 MEDIA = {"pdf": "application/pdf",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
@@ -28,3 +32,18 @@ def stored_file(sha256: str, fmt: str, name: str) -> Response:
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     response.headers["ETag"] = f'"{sha256}"'
     return response
+
+
+def carry_out(command: Callable[[], T], refused: Callable[[int, str], Any], done: str,
+              then: Callable[[T], str],
+              refusals: tuple[type[DomainError], ...] = (DomainError,)) -> Any:
+    """A POST's domain command: refused, the session is rolled back and ``refused(status,
+    message)`` shows the page again with what was typed; done, ``done`` is flashed and the
+    browser sent to ``then(result)``."""
+    try:
+        result = command()
+    except refusals as error:
+        db.session().rollback()
+        return refused(error.status_code, error.message)
+    flash(done)
+    return redirect(then(result))

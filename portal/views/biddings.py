@@ -23,7 +23,7 @@ from portal.domain.errors import NotFound as DomainNotFound
 from portal.models import Bidding, NonShortlistedAward, OrgKind, beijing_now, utcnow
 from portal.order_forms import BiddingForm, BidForm, OrderReasonForm
 from portal.policy import Access, access
-from portal.web import render
+from portal.web import carry_out, render
 
 bp = Blueprint("biddings", __name__, url_prefix="/biddings")
 PURCHASERS = Access(roles=frozenset({OrgKind.purchaser}))
@@ -176,13 +176,8 @@ def act(bidding_id: int, command: str) -> Any:
         raise NotFound()
     if not valid:
         return _page(bidding, 400, _("请按提示修改后再提交。"), **forms)
-    try:
-        result = run()
-    except REFUSALS as refused:
-        session.rollback()
-        return _page(bidding, refused.status_code, refused.message, **forms)
-    flash(done)
-    if command == "confirm":
-        return redirect(url_for("orders.show", order_id=result.id))
-    return redirect(url_for(".show", bidding_id=bidding.id))
+    return carry_out(run, lambda status, message: _page(bidding, status, message, **forms),
+                     done, lambda result: url_for("orders.show", order_id=result.id)
+                     if command == "confirm" else url_for(".show", bidding_id=bidding.id),
+                     REFUSALS)
 

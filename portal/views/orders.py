@@ -20,7 +20,7 @@ from portal.domain.errors import NotFound as DomainNotFound
 from portal.models import Order, OrgKind
 from portal.order_forms import FileForm, FilingForm, OrderReasonForm, PaymentForm, ShipForm
 from portal.policy import Access, access
-from portal.web import render, stored_file
+from portal.web import carry_out, render, stored_file
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 PARTIES = Access(roles=frozenset({OrgKind.purchaser, OrgKind.supplier}))
@@ -72,13 +72,8 @@ def show(order_id: int) -> Any:
 
 
 def _act(order: Order, command: Any, done: str, **forms: Any) -> Any:
-    try:
-        command()
-    except REFUSALS as refused:
-        db.session().rollback()
-        return _page(order, refused.status_code, refused.message, **forms)
-    flash(done)
-    return redirect(url_for(".show", order_id=order.id))
+    return carry_out(command, lambda status, message: _page(order, status, message, **forms),
+                     done, lambda _result: url_for(".show", order_id=order.id), REFUSALS)
 
 
 @bp.post("/<int:order_id>/<command>")

@@ -20,7 +20,7 @@ from portal.domain.errors import NotFound as DomainNotFound
 from portal.models import DirectSelection, OrgKind, beijing_now
 from portal.order_forms import OrderReasonForm, QuoteForm, SelectionForm
 from portal.policy import Access, access
-from portal.web import render
+from portal.web import carry_out, render
 
 bp = Blueprint("selections", __name__, url_prefix="/selections")
 PURCHASERS = Access(roles=frozenset({OrgKind.purchaser}))
@@ -129,13 +129,8 @@ def act(selection_id: int, command: str) -> Any:
         raise NotFound()
     if not valid:
         return _page(selection, 400, _("请按提示修改后再提交。"), **forms)
-    try:
-        result = run()
-    except REFUSALS as refused:
-        session.rollback()
-        return _page(selection, refused.status_code, refused.message, **forms)
-    flash(done)
-    if command == "confirm":
-        return redirect(url_for("orders.show", order_id=result.id))
-    return redirect(url_for(".show", selection_id=selection.id))
+    return carry_out(run, lambda status, message: _page(selection, status, message, **forms),
+                     done, lambda result: url_for("orders.show", order_id=result.id)
+                     if command == "confirm" else url_for(".show", selection_id=selection.id),
+                     REFUSALS)
 
