@@ -74,7 +74,8 @@ def current_versions(scopes: Iterable[str]) -> dict[str, int]:
 
 def key_for(name: str, found: dict[str, int], *extra: object, shared: bool = True) -> str:
     """The key (and ETag) of page ``name`` made from the scope versions ``found``."""
-    parts: list[object] = [LAYOUT, name, request.path, sorted(request.args.items(multi=True)),
+    parts: list[object] = [LAYOUT, name, request.host_url, request.path,
+                           sorted(request.args.items(multi=True)),
                            str(get_locale()), request.headers.get("HX-Request", ""),
                            request.headers.get("HX-Target", ""), sorted(found.items()), *extra]
     if not shared:
@@ -148,23 +149,27 @@ def _not_modified(key: str, modified: datetime | None) -> bool:
 
 
 def serve(name: str, scopes: Iterable[str], make: Callable[[], Response], policy: str,
-          *extra: object) -> Response:
-    """The page ``make`` renders, from the cache when it holds this version of it."""
+          *extra: object, epoch: Callable[[], str] | None = None) -> Response:
+    """The page ``make`` renders, from the cache when it holds this version of it. ``epoch``
+    names what else the page depends on that no publication bumps (the seal verdicts'
+    revocations and day): its value joins the key, and a process keeping the page asks it
+    again as it does the versions."""
     shared = _shared()
     found = current_versions(scopes)
-    key = key_for(name, found, *extra, shared=shared)
+    moment = epoch() if epoch is not None else None
+    key = key_for(name, found, *extra, moment, shared=shared)
     if request.if_none_match.contains(key):
         return _finish(Response(status=304), key, policy if shared else PRIVATE)
     entry = _redis_get(key) if shared else None
     if entry is not None:
         response = _response(entry)
-        front.may_keep(found)
+        front.may_keep(found, epoch, moment)
     else:
         response = make()
         if shared and response.status_code in (200, 204) and "Set-Cookie" not in \
                 response.headers and not getattr(response, "kuangcai_no_store", False):
             _redis_set(key, _entry(response))
-            front.may_keep(found)
+            front.may_keep(found, epoch, moment)
     if _not_modified(key, response.last_modified):
         modified = response.last_modified
         response = Response(status=304)

@@ -38,10 +38,11 @@ _NOT_MODIFIED_DROPS = {"content-type", "content-length"}
 StartResponse = Callable[..., Any]
 
 
-def may_keep(found: dict[str, int]) -> None:
-    """The response being made is the shared page of these scope versions: the process may keep
-    it (if it leaves with status 200 and sets no cookie)."""
-    request.environ[MARK] = found
+def may_keep(found: dict[str, int], epoch: Callable[[], str] | None = None,
+             moment: str | None = None) -> None:
+    """The response being made is the shared page of these scope versions (and of ``epoch``'s
+    value ``moment``): the process may keep it (if it leaves with status 200, no cookie)."""
+    request.environ[MARK] = (found, epoch, moment)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class _Page:
     headers: list[tuple[str, str]]
     body: bytes
     found: dict[str, int]
+    epoch: Callable[[], str] | None
+    moment: str | None
     etag: str | None
     kept_at: float
 
@@ -70,6 +73,7 @@ class Front:
                              for name, default in (("SESSION_COOKIE_NAME", "session"),
                                                    ("REMEMBER_COOKIE_NAME", "remember_token")))
         self.pages: OrderedDict[tuple[str, ...], _Page] = OrderedDict()
+        self.moments: dict[Callable[[], str], tuple[str, float]] = {}
         self.used = 0
         self.lock = threading.Lock()
         self._database: str | None = None
@@ -79,7 +83,11 @@ class Front:
         if key is None:
             return self.inner(environ, start_response)
         page = self._kept(key)
-        if page is not None and self._current(page):
+        try:
+            current = page is not None and self._current(page)
+        except Exception:  # noqa: BLE001 - the database: Flask answers (and reports) it
+            current = False
+        if page is not None and current:
             return self._answer(page, environ, start_response)
         return self._through(key, environ, start_response)
 
@@ -119,7 +127,21 @@ class Front:
                 found = versions.current(database, page.found,
                                          lambda wanted: versions.read(session, wanted),
                                          self.seconds)
-        return found == page.found
+        return found == page.found and (page.epoch is None
+                                        or self._moment(page.epoch) == page.moment)
+
+    def _moment(self, epoch: Callable[[], str]) -> str:
+        """``epoch()`` as this process last asked it, if less than ``seconds`` ago."""
+        now = versions.clock()
+        with self.lock:
+            known = self.moments.get(epoch)
+        if known is not None and now - known[1] < self.seconds:
+            return known[0]
+        with self.app.app_context():
+            moment = epoch()
+        with self.lock:
+            self.moments[epoch] = (moment, now)
+        return moment
 
     def _database_key(self) -> str:
         if self._database is None:
@@ -136,7 +158,7 @@ class Front:
             start_response("304 NOT MODIFIED", [
                 (k, v) for k, v in page.headers if k.lower() not in _NOT_MODIFIED_DROPS])
             return []
-        start_response(page.status, page.headers)
+        start_response(page.status, list(page.headers))
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [page.body]
 
     def _through(self, key: tuple[str, ...], environ: dict[str, Any],
@@ -148,15 +170,16 @@ class Front:
             return start_response(status, headers, *exc_info)
 
         result = self.inner(environ, capture)
-        found = environ.get(MARK)
+        marked = environ.get(MARK)
         headers: list[tuple[str, str]] = seen.get("headers", [])
-        if (found is None or environ["REQUEST_METHOD"] != "GET"
+        if (marked is None or environ["REQUEST_METHOD"] != "GET"
                 or not str(seen.get("status", "")).startswith("200")
                 or any(k.lower() == "set-cookie" for k, _ in headers)):
             return result
         body = b"".join(_drain(result))
         etag = next((v for k, v in headers if k.lower() == "etag"), None)
-        self._keep(key, _Page(seen["status"], list(headers), body, dict(found),
+        found, epoch, moment = marked
+        self._keep(key, _Page(seen["status"], list(headers), body, dict(found), epoch, moment,
                               parse_etags(etag).as_set().pop() if etag else None,
                               time.monotonic()))
         return [body]

@@ -58,8 +58,7 @@ def bump(db: Session, scopes: Iterable[str]) -> None:
         db.execute(statement.on_conflict_do_update(
             index_elements=[BoardVersion.scope],
             set_={"version": BoardVersion.version + 1}))
-    remembered = _remembered(database_key(db.get_bind()))
-    event.listen(db, "after_commit", lambda _session: remembered.forget(), once=True)
+    db.info[_BUMPED] = database_key(db.get_bind())  # forgotten once the commit is done
 
 
 #: Read on every board request, cached or not: one compiled statement, no ORM on the way.
@@ -105,6 +104,16 @@ class _Remembered:
 
 _by_database: dict[str, _Remembered] = {}
 _by_database_lock = threading.Lock()
+_BUMPED = "kuangcai.board_bumped"
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_after_a_bump(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: the versions are not committed yet
+    key = session.info.pop(_BUMPED, None)
+    if key is not None:
+        _remembered(key).forget()
 
 
 def _remembered(key: str) -> _Remembered:

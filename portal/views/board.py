@@ -79,7 +79,7 @@ def show(document_id: int) -> Any:
         raise NotFound()
     scope = versions.project_scope(found[0], document_id)
     return cache.serve("page", [scope], lambda: _show(_load(document_id)), cache.PAGE,
-                       document_id, verification_epoch())
+                       document_id, epoch=verification_epoch)
 
 
 def _show(announcement: Announcement) -> Response:

@@ -135,3 +135,37 @@ def test_pages_are_kept_within_the_byte_budget_least_recently_used_first(
     off = make_app(BOARD_FRONT_BYTES=0)
     off.test_client().get("/announcements")
     assert not off.extensions[front.MARK].pages
+
+
+def test_a_kept_announcement_page_follows_the_seal_verdicts_epoch(
+        app, db, demo, clock, monkeypatch) -> None:
+    """A revoked certificate (or a new day) changes what a seal badge says without any
+    publication: the kept page is asked again once the remembered time has passed."""
+    from portal.views import board
+
+    moment = {"now": "before"}
+
+    def epoch() -> str:
+        return moment["now"]
+
+    monkeypatch.setattr(board, "verification_epoch", epoch)
+    page = published_intention(db, "验章时刻采购意向")
+    client = app.test_client()
+    first = client.get(f"/announcements/{page.id}")
+    statements = _statements(app)
+    assert client.get(f"/announcements/{page.id}").headers["ETag"] == first.headers["ETag"]
+    assert statements == []
+    moment["now"] = "a certificate revoked"
+    clock.now += app.config["BOARD_VERSIONS_SECONDS"]
+    after = client.get(f"/announcements/{page.id}")
+    assert after.headers["ETag"] != first.headers["ETag"] and statements
+
+
+def test_a_page_made_for_another_host_is_never_served_to_this_one(make_app, db, demo) -> None:
+    published_intention(db, "主机名采购意向")
+    poisoned = make_app().test_client().get("/announcements.atom",
+                                            headers={"Host": "evil.example"})
+    assert "evil.example" in poisoned.get_data(as_text=True)
+    for other in (make_app(), make_app()):  # other processes, sharing the Redis cache
+        feed = other.test_client().get("/announcements.atom").get_data(as_text=True)
+        assert "evil.example" not in feed and "主机名采购意向" in feed
