@@ -31,8 +31,8 @@ def document_todo(db: Session, user: User) -> Iterator[TodoItem]:
     ).all()
     clerk_here = Position.clerk in user.positions
     for doc in docs:
-        if lifecycle.retired(db, doc):
-            continue
+        if lifecycle.retired(db, doc) and sealing.in_progress(db, doc) is None:
+            continue  # an earlier round's (a seal already begun is still finished)
         link = url_for("documents.show", document_id=doc.id)
         if doc.status is S.draft and clerk_here and doc.owner_org_id == user.org_id:
             if doc.returned_reason:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from flask_babel import gettext as _
@@ -87,6 +87,7 @@ _publish_guards: dict[str, list[Callable[[Session, Document], str | None]]] = {}
 _on_published: dict[str, list[Callable[[Session, User, Document], None]]] = {}
 _personal_sealers: dict[str, Callable[[Document], tuple[int, ...]]] = {}
 _retired_checks: list[Callable[[Session, Document], str | None]] = []
+_final: set[str] = set()
 #: The role of people who seal with a personal certificate, one seal each (评审专家).
 PERSONAL_ROLE = "expert"
 
@@ -290,6 +291,17 @@ def move(doc: Document, command: str, to: DocumentStatus) -> None:
         if why:
             raise TransitionNotAllowed(why)
     doc.status = to
+
+
+def register_final(kind_code: str) -> None:
+    """Once approved, a document of this kind is not edited again: its approval did something
+    that stays (a 重新组织征集 began a new round)."""
+    _final.add(kind_code)
+
+
+def may_reopen(user: User, doc: Document, seals: Sequence[object]) -> bool:
+    return (doc.status is S.approved and not seals and doc.kind not in _final
+            and user.org_id == doc.owner_org_id and Position.clerk in user.positions)
 
 
 def register_retired(check: Callable[[Session, Document], str | None]) -> None:
@@ -666,6 +678,8 @@ def reopen(db: Session, actor: User, doc: Document, version: int | None) -> None
     assert revision is not None
     if live_seals(db, revision.id):
         raise TransitionNotAllowed(_("已有单位在此版本上盖章，不能重新编辑。"))
+    if doc.kind in _final:
+        raise TransitionNotAllowed(_("“%(kind)s”审核通过后不能重新编辑。", kind=kind_of(doc).title))
     move(doc, "reopen", S.draft)
     doc.draft_data = _pairs(documents.to_formdata(revision.data))
     doc.draft_editor_ids = [actor.id]

@@ -148,10 +148,25 @@ def _reopened_steps_done(session: Session, doc: Document) -> str | None:
 
 def superseded(doc: Document, project: Project, started_after: int) -> bool:
     """``doc`` was drafted before this round began (``started_after``: see
-    :func:`projects.round_started_after`) for a step the round redoes or as an announcement,
-    and was never published: it is no longer to be done."""
+    :func:`projects.round_started_after`) for a step the round redoes or as an announcement of
+    that round, and was never published: it is no longer to be done."""
     return (doc.id < started_after and doc.status is not S.published
-            and doc.kind in (*reopened(project), *ANNOUNCEMENTS))
+            and doc.kind in (*reopened(project), *ANNOUNCEMENTS) and not _of_the_result(doc))
+
+
+def _of_the_result(doc: Document) -> bool:
+    """A 变更公告 correcting only the shortlist's result (a supplier suspended or removed:
+    portal.domain.shortlisted_admin) concerns the agreements in force, not a round's call."""
+    if doc.kind != "change_announcement":
+        return False
+    revision = doc.current_revision
+    if revision is not None:
+        targets = {str(row.get("target")) for row in revision.data.get("corrections", ())
+                   if isinstance(row, Mapping)}
+    else:
+        targets = {value for key, value in lifecycle.draft_formdata(doc).items(multi=True)
+                   if key.startswith("corrections-") and key.endswith("-target")}
+    return targets == {"result"}
 
 
 def _running(session: Session, doc: Document) -> str | None:

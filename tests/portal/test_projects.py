@@ -414,6 +414,11 @@ def test_reorganisation_after_termination_resumes_from_the_chosen_step(
     lifecycle.approve(db, user(db, "zj_reviewer"), doc, None)
     assert terminated_project.status is ProjectStatus.active
     assert terminated_project.round == 2 and terminated_project.restart_step == "solicitation"
+    with pytest.raises(TransitionNotAllowed, match="审核通过后不能重新编辑"):  # the round stays
+        lifecycle.reopen(db, user(db, "zj_clerk"), doc, None)
+    db.rollback()
+    shown = signed_in("zj_clerk").get(f"/documents/{doc.id}").get_data(as_text=True)
+    assert f"/documents/{doc.id}/reopen" not in shown
     page = signed_in("zj_clerk").get(f"/projects/{terminated_project.id}").get_data(as_text=True)
     assert "第 2 轮" in page and "终止公告" in page  # the earlier documents stay as history
 
@@ -663,3 +668,22 @@ def test_the_agency_drafts_the_evaluation_report(db, demo, signed_in) -> None:
     assert lifecycle.may_draft(user(db, "dl_clerk"), kind)
     form = signed_in("dl_clerk").get("/documents/new").get_data(as_text=True)
     assert 'value="evaluation_report"' in form
+
+
+def test_an_earlier_rounds_notice_about_a_shortlisted_supplier_is_not_retired() -> None:
+    """A 变更公告 correcting only the result (入围供应商 suspended or removed) concerns the
+    agreements in force; one correcting the call belongs to its round."""
+    from portal.domain import rounds
+    from portal.models import Document
+
+    project = Project(round=2, restart_step="solicitation")
+
+    def change(*targets: str) -> Document:
+        return Document(id=3, kind="change_announcement", status=DocumentStatus.draft,
+                        draft_data=[(f"corrections-{n}-target", t)
+                                    for n, t in enumerate(targets)])
+
+    assert not rounds.superseded(change("result"), project, started_after=9)
+    assert rounds.superseded(change("solicitation"), project, started_after=9)
+    assert rounds.superseded(change("result", "solicitation"), project, started_after=9)
+    assert not rounds.superseded(change("solicitation"), project, started_after=2)  # this round
