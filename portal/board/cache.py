@@ -65,11 +65,8 @@ def _namespace() -> str:
 
 def current_versions(scopes: Iterable[str]) -> dict[str, int]:
     """The versions of ``scopes``, as this process remembers them (:mod:`.versions`)."""
-    session = db.session()
-    return versions.current(
-        versions.database_key(session.get_bind()), scopes,
-        lambda wanted: versions.read(session, wanted),
-        float(current_app.config["BOARD_VERSIONS_SECONDS"]))
+    return versions.current_in(db.session(), scopes,
+                               float(current_app.config["BOARD_VERSIONS_SECONDS"]))
 
 
 def key_for(name: str, found: dict[str, int], *extra: object, shared: bool = True) -> str:

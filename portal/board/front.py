@@ -123,10 +123,7 @@ class Front:
             from portal import db
 
             with self.app.app_context():
-                session = db.session()
-                found = versions.current(database, page.found,
-                                         lambda wanted: versions.read(session, wanted),
-                                         self.seconds)
+                found = versions.current_in(db.session(), page.found, self.seconds)
         return found == page.found and (page.epoch is None
                                         or self._moment(page.epoch) == page.moment)
 

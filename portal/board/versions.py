@@ -150,6 +150,12 @@ def current(key: str, scopes: Iterable[str], load: Callable[[list[str]], dict[st
     return found
 
 
+def current_in(session: Session, scopes: Iterable[str], seconds: float) -> dict[str, int]:
+    """:func:`current`, read through ``session`` when not remembered."""
+    return current(database_key(session.get_bind()), scopes,
+                   lambda wanted: read(session, wanted), seconds)
+
+
 def remembered_only(key: str, scopes: Iterable[str],
                     seconds: float) -> dict[str, int] | None:
     """The versions of ``scopes`` if every one is remembered recently enough, else None."""

@@ -112,10 +112,14 @@ def _lots_run_again(session: Session, project: Project) -> set[str]:
     return {lot["number"] for lot in revision.data.get("lots", ())} if revision else set()
 
 
+def _project_in(session: Session, doc: Document) -> Project | None:
+    return session.get(Project, doc.project_id) if doc.project_id else None
+
+
 def _project(doc: Document) -> Project | None:
     from portal import db
 
-    return db.session().get(Project, doc.project_id) if doc.project_id else None
+    return _project_in(db.session(), doc)
 
 
 def _kept_as_it_was(doc: Document, data: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -135,7 +139,7 @@ def _kept_as_it_was(doc: Document, data: Mapping[str, Any]) -> dict[str, list[st
 
 def _reopened_steps_done(session: Session, doc: Document) -> str | None:
     """The round's call goes out only once every reopened step before it is done again."""
-    project = session.get(Project, doc.project_id) if doc.project_id else None
+    project = _project_in(session, doc)
     if project is None:
         return None
     waiting = [step.title for step in progress(session, project)
@@ -170,14 +174,14 @@ def _of_the_result(doc: Document) -> bool:
 
 
 def _running(session: Session, doc: Document) -> str | None:
-    project = session.get(Project, doc.project_id) if doc.project_id else None
+    project = _project_in(session, doc)
     if project is not None and project.status is not ProjectStatus.active:
         return _("该项目已终止，不能发布“%(kind)s”。", kind=lifecycle.kind_of(doc).title)
     return None
 
 
 def _retired(session: Session, doc: Document) -> str | None:
-    project = session.get(Project, doc.project_id) if doc.project_id else None
+    project = _project_in(session, doc)
     if project is None or project.round < 2:
         return None
     if superseded(doc, project, projects.round_started_after(session, project)):
@@ -187,7 +191,7 @@ def _retired(session: Session, doc: Document) -> str | None:
 
 
 def _one_call_a_round(session: Session, doc: Document) -> str | None:
-    project = session.get(Project, doc.project_id) if doc.project_id else None
+    project = _project_in(session, doc)
     if project is not None and projects.current_call(session, project) is not None:
         return _("该项目本轮的征集公告已发布，不能再发布一份。")
     return None
